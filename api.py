@@ -1,0 +1,129 @@
+"""GeoJSON API: the data behind every layer at stable URLs, with the map's filters.
+
+``/api/departements`` lists the départements; ``/api/departements/<code>/layers/<layer>.geojson``
+serves a layer (``?axes=A1,A2&scheme=mdcs_2019``), so a planner can load it in QGIS.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+import orjson
+import registry
+from layers import LAYERS, ViewState
+from layers import beneficiaries as benef_layer
+from layers._geojson import feature_collection, json_safe, points_collection
+
+POLYGON_IDS = {"communes": "code_insee", "epci": "siren_epci", "territories": "territory_id"}
+POINT_IDS = {"sites": "site_id", "partners": "partner_id", "digital_points": "id"}
+API_LAYERS = (*POLYGON_IDS, *POINT_IDS, "epci_outside", "beneficiaries")
+
+
+def _json(payload, status: int = 200, mimetype: str = "application/json") -> Response:
+    return Response(orjson.dumps(payload), status=status, mimetype=mimetype)
+
+
+def _error(message: str, status: int) -> Response:
+    return _json({"erreur": message}, status)
+
+
+def departements() -> Response:
+    """Codes, names, commune counts, plan and schemes of every served département."""
+    reg = registry.current()
+    items = []
+    for code in reg.codes():
+        dep = reg.get(code).dep
+        items.append({
+            "code": code,
+            "nom": dep.name,
+            "n_communes": int(len(dep.communes)),
+            "plan": dep.plan_info.get("name"),
+            "schemes": [
+                {"scheme_id": r.scheme_id, "label": r.label, "perimeter_status": r.perimeter_status}
+                for r in dep.schemes.itertuples(index=False)
+            ],
+            "layers": [f"/api/departements/{code}/layers/{layer}.geojson" for layer in API_LAYERS],
+        })
+    failures = [
+        {"code": f.code, "problemes": [str(p) for p in f.problems]}
+        for f in reg.failures.values()
+    ]
+    return _json({"departements": items, "paquets_en_erreur": failures})
+
+
+def _properties(frame, drop=("geometry",)) -> list[str]:
+    return [c for c in frame.columns if c not in drop]
+
+
+def layer_geojson(code: str, layer: str) -> Response:
+    """One layer as GeoJSON with the same filters as the map."""
+    reg = registry.current()
+    if code not in reg.entries:
+        return _error(f"Département « {code} » inconnu. Codes disponibles : "
+                      f"{', '.join(reg.codes())}.", 404)
+    if layer not in API_LAYERS:
+        return _error(f"Couche « {layer} » inconnue. Couches : {', '.join(API_LAYERS)}.", 404)
+    entry = reg.get(code)
+    dep = entry.dep
+    scheme = request.args.get("scheme") or dep.default_scheme
+    if scheme not in set(dep.schemes["scheme_id"]):
+        return _error(f"Découpage « {scheme} » inconnu pour le {code}. Découpages : "
+                      f"{', '.join(dep.schemes['scheme_id'])}.", 400)
+    axes = tuple(a for a in request.args.get("axes", "").split(",") if a)
+    unknown = [a for a in axes if a not in set(dep.plan["node_id"])]
+    if unknown:
+        return _error(f"Axe(s) inconnu(s) : {', '.join(unknown)}. Voir plan.csv du paquet.", 400)
+    mode = request.args.get("mode", "rate")
+    if mode not in ("rate", "count"):
+        return _error("Paramètre mode : « rate » ou « count ».", 400)
+    state = ViewState(scheme_id=scheme, axes=axes, beneficiaries_mode=mode,
+                      beneficiaries_estimate=request.args.get("estimate") == "1")
+    if layer in POLYGON_IDS:
+        frame = LAYERS[layer].frame(dep, state)
+        fc = feature_collection(frame, POLYGON_IDS[layer], _properties(frame))
+    elif layer == "epci_outside":
+        frame = dep.epci_outside
+        fc = feature_collection(frame, "siren_epci", _properties(frame))
+    elif layer in POINT_IDS:
+        frame = LAYERS[layer].frame(dep, state)
+        fc = points_collection(frame, POINT_IDS[layer], _properties(frame, ("geometry", "lon", "lat")))
+    else:
+        fc = _beneficiaries(dep, entry.assets, state)
+    fc["metadata"] = {
+        "departement": code,
+        "couche": layer,
+        "filtres": {"scheme": scheme, "axes": list(axes)},
+        "crs": "EPSG:4326",
+        "sources": {sid: json_safe(s.to_dict()) for sid, s in dep.sources.iterrows()},
+        "geodonnees": dict(dep.geo_meta),
+        "secret_statistique": f"effectifs < {dep.secrecy_threshold} masqués",
+    }
+    return _json(fc, mimetype="application/geo+json")
+
+
+def _beneficiaries(dep, assets, state) -> dict:
+    """Beneficiary units with their geometry, counts already suppressed."""
+    data = benef_layer.frame(dep, state)
+    if data.empty:
+        return {"type": "FeatureCollection", "features": []}
+    level = str(data["level"].iloc[0])
+    scheme = data["scheme_id"].iloc[0] if "scheme_id" in data.columns else None
+    source = benef_layer._geojson(dep, assets, level, scheme)
+    geometry = {f.get("id"): f["geometry"] for f in source["features"]}
+    if level == "departement":
+        geometry = {str(data["code"].iloc[0]): source["features"][0]["geometry"]}
+    features = []
+    for rec in data.to_dict("records"):
+        code = str(rec["code"])
+        features.append({
+            "type": "Feature", "id": code, "geometry": geometry.get(code),
+            "properties": {k: json_safe(v) for k, v in rec.items() if k != "geometry"},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def register_api(server: Flask) -> None:
+    """Add the API routes to the Dash app's Flask server."""
+    server.add_url_rule("/api/departements", "api_departements", departements)
+    server.add_url_rule("/api/departements/<code>/layers/<layer>.geojson", "api_layer",
+                        layer_geojson)

@@ -1,0 +1,56 @@
+"""Atlas de l'insertion: ``create_app()`` builds the Dash app; ``python app.py`` serves it."""
+
+from __future__ import annotations
+
+import sys
+
+from dash import Dash
+
+import config
+import layout
+import registry
+from api import register_api
+
+
+def create_app(settings: config.Settings | None = None,
+               reg: registry.Registry | None = None) -> Dash:
+    """Build the app for ``settings`` (packages loaded once, here, read-only afterwards)."""
+    settings = settings or config.Settings()
+    reg = reg or registry.Registry.load(settings.data_dirs, settings.geo_dirs)
+    if not reg.entries:
+        problems = "\n".join(str(p) for f in reg.failures.values() for p in f.problems)
+        raise SystemExit("Aucun paquet départemental n'a pu être chargé.\n" + problems)
+    registry.install(reg)
+    app = Dash(
+        __name__,
+        title="Atlas de l'insertion",
+        update_title=None,
+        serve_locally=True,
+        assets_folder=str(config.ROOT / "assets"),
+    )
+    app.layout = lambda: layout.serve_layout(reg, settings.departement)
+    register_api(app.server)
+    import callbacks  # noqa: F401  (registers the callbacks)
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options, load the packages, serve on host:port."""
+    settings = config.from_args(argv)
+    app = create_app(settings)
+    reg = registry.current()
+    if settings.departement not in reg.entries:
+        print(f"Département « {settings.departement} » non disponible ; "
+              f"disponibles : {', '.join(reg.codes())}.", file=sys.stderr)
+    for failure in reg.failures.values():
+        print(f"Paquet {failure.code} non chargé :", file=sys.stderr)
+        for problem in failure.problems:
+            print(f"  - {problem}", file=sys.stderr)
+    print(f"Atlas de l'insertion : http://{settings.host}:{settings.port}/ "
+          f"({len(reg.entries)} départements)")
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+if __name__ == "__main__":
+    main()

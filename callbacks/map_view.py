@@ -1,0 +1,157 @@
+"""Map callbacks: a département switch redraws the figure; every other control patches it."""
+
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, callback, ctx, no_update
+
+import ids
+import layout
+import panels
+import registry
+from layers import ViewState, build_figure, slots, toggle_of
+from layers import beneficiaries as benef_layer
+from layers import digital_points as digital_layer
+from layers import partners as partners_layer
+from layers import sites as sites_layer
+from layers import territories as terr_layer
+
+
+def view_state(scheme, axes, benef_mode, estimate, click_level) -> ViewState:
+    """ViewState from raw control values."""
+    return ViewState(
+        scheme_id=scheme or None,
+        axes=tuple(axes or ()),
+        beneficiaries_mode=benef_mode or "rate",
+        beneficiaries_estimate="estimate" in (estimate or ()),
+        click_level=click_level or "territory",
+    )
+
+
+@callback(
+    Output(ids.MAP, "figure"),
+    Output(ids.SLOTS, "data"),
+    Output(ids.SCHEME, "options"),
+    Output(ids.SCHEME, "value"),
+    Output(ids.AXES, "options"),
+    Output(ids.AXES, "value"),
+    Output(ids.PLAN_TITLE, "children"),
+    Output(ids.FOOTER, "children"),
+    Output(ids.QUALITY, "children"),
+    Output(ids.SOURCES, "children"),
+    Input(ids.DEPARTEMENT, "value"),
+    State(ids.LAYERS, "value"),
+    State(ids.BENEF_MODE, "value"),
+    State(ids.BENEF_ESTIMATE, "value"),
+    State(ids.CLICK_LEVEL, "value"),
+    State(ids.MAP_STYLE, "value"),
+    prevent_initial_call=True,
+)
+def switch_departement(code, visible, benef_mode, estimate, click_level, map_style):
+    """Draw the newly selected département (the only callback sending whole geometries)."""
+    reg = registry.current()
+    if code not in reg.entries:
+        return (no_update,) * 10
+    entry = reg.get(code)
+    dep = entry.dep
+    state = view_state(dep.default_scheme, (), benef_mode, estimate, click_level)
+    figure = build_figure(dep, entry.assets, state, visible or (), map_style or "white-bg")
+    return (
+        figure,
+        figure["layout"]["meta"],
+        layout.scheme_options(dep),
+        dep.default_scheme,
+        layout.axes_dropdown_options(dep),
+        [],
+        layout.plan_title(dep),
+        layout.footer_text(dep),
+        panels.quality_view(dep),
+        panels.sources_view(dep),
+    )
+
+
+def scheme_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
+    """Territories and their sites follow the selected scheme."""
+    for module in (terr_layer, sites_layer):
+        for index, trace in zip(slots(meta, module.LAYER_ID), module.traces(dep, assets, state),
+                                strict=False):
+            for key in ("locations", "z", "zmax", "colorscale", "customdata", "text", "lon",
+                        "lat", "geojson"):
+                if key in trace:
+                    patch["data"][index][key] = trace[key]
+
+
+def markers_patch(patch: Patch, meta: dict, dep, state: ViewState) -> None:
+    """Partners and digital points follow the axe filter."""
+    for module in (partners_layer, digital_layer):
+        for index, fields in zip(slots(meta, module.LAYER_ID), module.patch(dep, state),
+                                 strict=True):
+            for key, value in fields.items():
+                patch["data"][index][key] = value
+
+
+@callback(
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Output(ids.SLOTS, "data", allow_duplicate=True),
+    Input(ids.SCHEME, "value"),
+    Input(ids.AXES, "value"),
+    Input(ids.LAYERS, "value"),
+    Input(ids.BENEF_MODE, "value"),
+    Input(ids.BENEF_ESTIMATE, "value"),
+    Input(ids.CLICK_LEVEL, "value"),
+    Input(ids.MAP_STYLE, "value"),
+    State(ids.DEPARTEMENT, "value"),
+    State(ids.SLOTS, "data"),
+    prevent_initial_call=True,
+)
+def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_style, code, meta):
+    """Patch only what differs between the drawn figure (``meta``) and the controls."""
+    reg = registry.current()
+    if code not in reg.entries or not meta or meta.get("departement") != code:
+        return no_update, no_update
+    entry = reg.get(code)
+    patch, new_meta = view_patch(entry.dep, entry.assets, meta, scheme, axes, visible,
+                                 benef_mode, estimate, click_level, map_style)
+    if new_meta == meta:
+        return no_update, no_update
+    return patch, new_meta
+
+
+def view_patch(dep, assets, meta, scheme, axes, visible, benef_mode, estimate, click_level,
+               map_style) -> tuple[Patch, dict]:
+    """The ``Patch`` turning the figure drawn with ``meta`` into the requested view."""
+    state = view_state(scheme or dep.default_scheme, axes, benef_mode, estimate, click_level)
+    shown = sorted(visible or ())
+    patch = Patch()
+    new = dict(meta)
+    if state.scheme_id != meta["scheme"]:
+        scheme_patch(patch, meta, dep, assets, state)
+        new["scheme"] = state.scheme_id
+    if sorted(state.axes) != meta["axes"]:
+        markers_patch(patch, meta, dep, state)
+        new["axes"] = sorted(state.axes)
+    if shown != meta["visible"]:
+        for index, m in enumerate(meta["slots"]):
+            patch["data"][index]["visible"] = toggle_of(m) in shown
+        new["visible"] = shown
+    benef = [state.beneficiaries_mode, state.beneficiaries_estimate]
+    if benef != meta["benef"]:
+        index = slots(meta, benef_layer.LAYER_ID)[0]
+        trace = benef_layer.traces(dep, assets, state)[0]
+        for key, value in trace.items():
+            if key != "visible":
+                patch["data"][index][key] = value
+        new["benef"] = benef
+    if state.click_level != meta["click"]:
+        targets = {"territories": "territory", "epci": "epci", "communes": "commune"}
+        for layer_id, level in targets.items():
+            for index in slots(meta, layer_id):
+                patch["data"][index]["hoverinfo"] = "text" if level == state.click_level else "skip"
+        new["click"] = state.click_level
+    style = map_style or "white-bg"
+    if style != meta["style"]:
+        patch["layout"]["map"]["style"] = style
+        new["style"] = style
+    return patch, new
+
+
+__all__ = ["switch_departement", "update_view", "view_patch", "view_state"]

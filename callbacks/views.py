@@ -1,0 +1,77 @@
+"""Callbacks of the views beside the map: actions, legend, « Aller à » list, tables."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, no_update
+
+import ids
+import layout
+import panels
+import registry
+from callbacks.map_view import view_state
+from core.filters import actions_for
+
+
+@callback(
+    Output(ids.ACTIONS, "children"),
+    Output(ids.ACTIONS_COUNT, "children"),
+    Input(ids.AXES, "value"),
+    Input(ids.DEPARTEMENT, "value"),
+)
+def list_actions(axes, code):
+    """The plan's actions matching the axe filter."""
+    reg = registry.current()
+    if code not in reg.entries:
+        return no_update, no_update
+    dep = reg.get(code).dep
+    actions = actions_for(dep, axes or [])
+    return panels.action_items(dep, actions), f"({len(actions)})"
+
+
+@callback(
+    Output(ids.LEGEND, "children"),
+    Output(ids.CAPTION, "children"),
+    Output(ids.GOTO, "options"),
+    Input(ids.SCHEME, "value"),
+    Input(ids.LAYERS, "value"),
+    Input(ids.BENEF_MODE, "value"),
+    Input(ids.BENEF_ESTIMATE, "value"),
+    State(ids.DEPARTEMENT, "value"),
+    prevent_initial_call=True,
+)
+def update_legend(scheme, visible, benef_mode, estimate, code):
+    """Legend, caption and jump list follow the scheme and layers."""
+    reg = registry.current()
+    if code not in reg.entries:
+        return no_update, no_update, no_update
+    dep = reg.get(code).dep
+    if scheme not in set(dep.schemes["scheme_id"]):
+        scheme = dep.default_scheme
+    state = view_state(scheme, (), benef_mode, estimate, "territory")
+    return (
+        panels.legend(dep, state, visible or ()),
+        layout.caption_text(dep, state),
+        layout.goto_options(dep, scheme),
+    )
+
+
+@callback(
+    Output(ids.TABLE, "children"),
+    Input(ids.TABS, "value"),
+    Input(ids.SCHEME, "value"),
+    Input(ids.AXES, "value"),
+    Input(ids.LAYERS, "value"),
+    Input(ids.BENEF_MODE, "value"),
+    Input(ids.BENEF_ESTIMATE, "value"),
+    State(ids.DEPARTEMENT, "value"),
+)
+def table(tab, scheme, axes, visible, benef_mode, estimate, code):
+    """Tables of what the map shows, built only while the table tab is open."""
+    reg = registry.current()
+    if tab != "table" or code not in reg.entries:
+        return no_update
+    dep = reg.get(code).dep
+    if scheme not in set(dep.schemes["scheme_id"]):
+        scheme = dep.default_scheme
+    state = view_state(scheme, axes, benef_mode, estimate, "territory")
+    return panels.table_view(dep, state, visible or ())

@@ -1,0 +1,120 @@
+"""Map layers: one module per layer, assembled here into a Plotly figure (plain dicts).
+
+Each layer module exposes ``LAYER_ID``, ``LABEL``, ``frame(dep, state)`` (the data behind
+the layer, also served by the API and the table view) and ``traces(dep, assets, state)``.
+Figures are plain dicts (no ``go.Figure`` validation) so that building and serialising them
+stays fast; the trace order is fixed so callbacks can ``Patch`` a layer by index.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from layers import (
+    beneficiaries,
+    communes,
+    digital_points,
+    epci,
+    partners,
+    sites,
+    territories,
+)
+from layers.assets import MapAssets
+from layers.state import ViewState
+
+#: Drawing order, bottom to top.
+LAYER_MODULES = (beneficiaries, territories, epci, communes, sites, partners, digital_points)
+LAYERS = {m.LAYER_ID: m for m in LAYER_MODULES}
+
+#: Toggle ids offered in the UI, with their French labels, default visibility.
+TOGGLES: dict[str, tuple[str, bool]] = {
+    "territories": (territories.LABEL, True),
+    "epci": (epci.LABEL, True),
+    "communes": (communes.LABEL, True),
+    "sites": (sites.LABEL, True),
+    **{f"partners:{g}": (spec["label"], True) for g, spec in partners._style.PARTNER_GROUPS.items()},
+    "digital_points": (digital_points.LABEL, True),
+    "beneficiaries": (beneficiaries.LABEL, False),
+}
+DEFAULT_VISIBLE = tuple(k for k, (_, on) in TOGGLES.items() if on)
+
+MAP_STYLES = {"white-bg": "Fond blanc (hors ligne)", "open-street-map": "OpenStreetMap (Internet)"}
+
+
+def toggle_of(meta: str) -> str:
+    """The UI toggle controlling a trace, from the trace's ``meta``."""
+    return "epci" if meta == "epci_outside" else meta
+
+
+def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 760,
+                    height: int = 620) -> tuple[dict, float]:
+    """Centre and MapLibre zoom fitting ``bounds`` (west, south, east, north) in a viewport."""
+    west, south, east, north = bounds
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    x_frac = max(east - west, 1e-6) / 360
+    y_frac = max(merc(north) - merc(south), 1e-6) / (2 * math.pi)
+    zoom = math.log2(min(width / (512 * x_frac), height / (512 * y_frac))) - 0.15
+    centre = {"lon": (west + east) / 2, "lat": (south + north) / 2}
+    return centre, round(zoom, 2)
+
+
+def build_figure(
+    dep,
+    assets: MapAssets,
+    state: ViewState,
+    visible: Iterable[str] = DEFAULT_VISIBLE,
+    map_style: str = "white-bg",
+) -> dict:
+    """The whole figure of a département view, as a plain dict.
+
+    The figure's ``layout.meta`` holds ``{"slots": [meta of trace 0, meta of trace 1, …]}``
+    so callbacks can find a layer's trace indices for partial updates.
+    """
+    shown = set(visible)
+    data: list[dict] = []
+    for module in LAYER_MODULES:
+        for trace in module.traces(dep, assets, state):
+            trace["visible"] = toggle_of(trace["meta"]) in shown
+            data.append(trace)
+    centre, zoom = view_for_bounds(assets.bounds)
+    layout = {
+        "map": {"style": map_style, "center": centre, "zoom": zoom},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "showlegend": False,
+        "uirevision": dep.code,
+        "clickmode": "event",
+        "hoverlabel": {"bgcolor": "white", "font": {"size": 14}},
+        "meta": view_meta(dep, state, [t["meta"] for t in data], shown, map_style),
+        "paper_bgcolor": "white",
+    }
+    return {"data": data, "layout": layout}
+
+
+def view_meta(dep, state: ViewState, trace_metas: list[str], shown: Iterable[str],
+              map_style: str) -> dict:
+    """What a drawn figure shows: trace slots and the view parameters it was drawn with."""
+    return {
+        "slots": trace_metas,
+        "departement": dep.code,
+        "scheme": state.scheme_id or dep.default_scheme,
+        "axes": sorted(state.axes),
+        "visible": sorted(shown),
+        "benef": [state.beneficiaries_mode, state.beneficiaries_estimate],
+        "click": state.click_level,
+        "style": map_style,
+    }
+
+
+def slots(figure_meta: dict, layer_prefix: str) -> list[int]:
+    """Indices of the traces whose meta is ``layer_prefix`` or starts with ``layer_prefix:``."""
+    return [
+        i for i, m in enumerate(figure_meta["slots"])
+        if m == layer_prefix or m.startswith(f"{layer_prefix}:")
+    ]
+
+
+__all__ = ["LAYERS", "LAYER_MODULES", "MapAssets", "TOGGLES", "ViewState", "build_figure", "slots"]
