@@ -1,0 +1,105 @@
+"""The real app in headless Chromium: département switch, axe filter, panel, offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+GRAPH = "#map .js-plotly-plot"
+
+
+def trace_lengths(page, meta_prefix: str, key: str = "locations") -> list[int]:
+    """Length of ``key`` in every drawn trace whose meta starts with ``meta_prefix``."""
+    return page.evaluate(
+        """([sel, prefix, key]) => document.querySelector(sel).data
+            .filter(t => t.meta === prefix || String(t.meta).startsWith(prefix + ':'))
+            .map(t => (t[key] || []).length)""",
+        [GRAPH, meta_prefix, key],
+    )
+
+
+def wait_for_trace_length(page, meta: str, n: int, key: str = "locations") -> None:
+    page.wait_for_function(
+        """([sel, meta, key, n]) => { const t = document.querySelector(sel).data
+              .find(t => t.meta === meta); return t && (t[key] || []).length === n; }""",
+        arg=[GRAPH, meta, key, n], timeout=20000)
+
+
+def choose(page, dropdown_id: str, text: str) -> None:
+    """Pick an option of a dcc.Dropdown by typing, as a keyboard user would."""
+    page.click(f"#{dropdown_id}")
+    page.keyboard.type(text)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+
+
+def test_loir_et_cher_first_paint(page):
+    assert trace_lengths(page, "communes") == [267]
+    assert trace_lengths(page, "epci") == [12]
+    assert trace_lengths(page, "territories") == [5]
+    legend = page.inner_text("#legend")
+    for name in ("Blois", "Vendôme", "Romorantin", "Sud-Loire", "Nord-Loire"):
+        assert name in legend
+    assert "approximatif" in legend
+    assert "Loir-et-Cher" in page.inner_text("header")
+
+
+@pytest.mark.parametrize(("code", "name", "n"), [
+    ("47", "Lot-et-Garonne", 319), ("03", "Allier", 317), ("45", "Loiret", 325),
+    ("71", "Saône-et-Loire", 563),
+])
+def test_switch_departement(page, code, name, n):
+    choose(page, "departement", name)
+    wait_for_trace_length(page, "communes", n)
+    assert name in page.inner_text("header")
+    assert trace_lengths(page, "communes") == [n]
+
+
+def test_axe_filter_changes_partners_and_actions(page):
+    before_partners = sum(trace_lengths(page, "partners", "lon"))
+    before_actions = int(re.search(r"\d+", page.inner_text("#actions-count")).group())
+    assert before_partners > 0 and before_actions > 0
+    choose(page, "axes", "Faciliter l'accès au numérique")
+    page.wait_for_function(
+        "(n) => { const m = document.querySelector('#actions-count').innerText.match(/\\d+/);"
+        " return m && Number(m[0]) !== n; }", arg=before_actions, timeout=20000)
+    after_actions = int(re.search(r"\d+", page.inner_text("#actions-count")).group())
+    page.wait_for_timeout(500)
+    after_partners = sum(trace_lengths(page, "partners", "lon"))
+    assert 0 < after_actions < before_actions
+    assert after_partners != before_partners
+    # every listed action carries the selected axe (or one of its descendants)
+    assert page.locator("#actions li.action").count() == min(after_actions, 200)
+
+
+def test_click_territory_opens_panel(page):
+    box = page.locator(f"{GRAPH} .maplibregl-canvas, {GRAPH} canvas").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#panel-title", timeout=20000)
+    panel = page.inner_text("#panel")
+    assert "Chiffres clés" in panel
+    assert "Source" in panel
+    assert "approximatif" in panel
+
+
+def test_goto_territory_panel_shows_sourced_beneficiaries(page):
+    choose(page, "goto", "Territoire : MDCS de Vendôme")
+    page.wait_for_selector("#panel-title", timeout=20000)
+    panel = page.inner_text("#panel")
+    assert "Vendôme" in page.inner_text("#panel-title")
+    assert "1 550" in panel.replace("\u202f", " ")
+    assert "2017" in panel
+    assert "Source" in panel
+
+
+def test_no_request_leaves_loopback(page):
+    choose(page, "departement", "Lot-et-Garonne")
+    wait_for_trace_length(page, "communes", 319)
+    page.wait_for_timeout(1000)
+    outside = [u for u in page.requests_seen
+               if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:)", u)]
+    assert page.requests_seen, "no request recorded at all"
+    assert outside == []
