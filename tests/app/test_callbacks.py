@@ -1,0 +1,75 @@
+"""Callbacks called directly: thin glue, patches only what changes."""
+
+from __future__ import annotations
+
+import orjson
+import plotly
+
+from callbacks.map_view import switch_departement, view_patch
+from callbacks.selection import selection_from_click, selection_from_goto, show_panel
+from layers import DEFAULT_VISIBLE, ViewState, build_figure
+
+
+def _meta(reg, code="41"):
+    entry = reg.get(code)
+    return build_figure(entry.dep, entry.assets, ViewState(), DEFAULT_VISIBLE)["layout"]["meta"]
+
+
+def _patch_json(patch) -> bytes:
+    return orjson.dumps(patch.to_plotly_json(), default=plotly.utils.PlotlyJSONEncoder().default)
+
+
+def test_axe_filter_patches_only_markers(reg):
+    entry = reg.get("41")
+    meta = _meta(reg)
+    axe = entry.dep.plan.loc[entry.dep.plan["level"] == entry.dep.axe_level, "node_id"].iloc[0]
+    patch, new = view_patch(entry.dep, entry.assets, meta, meta["scheme"], [axe],
+                            list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
+    ops = patch.to_plotly_json()["operations"]
+    touched = {op["location"][1] for op in ops}
+    partner_slots = {i for i, m in enumerate(meta["slots"]) if m.startswith(("partners", "digital"))}
+    assert touched <= partner_slots
+    assert new["axes"] == [axe]
+    assert len(_patch_json(patch)) < 50_000
+
+
+def test_no_change_no_patch(reg):
+    entry = reg.get("41")
+    meta = _meta(reg)
+    patch, new = view_patch(entry.dep, entry.assets, meta, meta["scheme"], [],
+                            list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
+    assert new == meta
+    assert patch.to_plotly_json()["operations"] == []
+
+
+def test_switch_departement_resets_view(reg, app):
+    out = switch_departement("47", list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
+    figure, meta, _scheme_opts, scheme, _axes_opts, axes, title, *_ = out
+    assert meta["departement"] == "47"
+    assert scheme == reg.get("47").dep.default_scheme
+    assert axes == []
+    assert "Lot-et-Garonne" in title
+
+
+def test_selection_from_click_and_goto():
+    click = {"points": [{"customdata": ["territories", "T1", "mdcs_2019"]}]}
+    assert selection_from_click(click) == {"type": "territory", "code": "T1", "scheme": "mdcs_2019"}
+    assert selection_from_click({"points": [{"customdata": ["sites", "S1"]}]})["type"] == "sites"
+    assert selection_from_click({"points": [{}]}) is None
+    assert selection_from_goto("commune|41018|") == {"type": "commune", "code": "41018",
+                                                     "scheme": None}
+
+
+def test_panel_for_every_territory_has_figures_with_sources(reg, app):
+    dep = reg.get("41").dep
+    for row in dep.territories[dep.territories["scheme_id"] == "mdcs_2019"].itertuples():
+        panel = show_panel({"type": "territory", "code": row.territory_id,
+                            "scheme": "mdcs_2019"}, [], "41")
+        text = str(panel)
+        assert "Chiffres clés" in text
+        assert "Source" in text
+
+
+def test_panel_for_unknown_unit_is_a_french_message(reg, app):
+    panel = show_panel({"type": "epci", "code": "000000000", "scheme": None}, [], "41")
+    assert "Traceback" not in str(panel)
