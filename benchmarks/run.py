@@ -1,0 +1,101 @@
+"""Dashboard benchmarks: département switch and axe filter, server time and bytes sent.
+
+Run: ``python benchmarks/run.py`` (not a test: prints a table and the targets).
+
+Each measurement is compared with a baseline measured in the same run: the naive way of
+answering the same interaction, i.e. rebuilding the whole figure as a validated
+``go.Figure`` and sending it all. Bytes are the JSON Dash sends (and its gzip size).
+"""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import plotly.graph_objects as go  # noqa: E402
+from plotly.io.json import to_json_plotly  # noqa: E402
+
+import config  # noqa: E402
+import registry  # noqa: E402
+from app import create_app  # noqa: E402
+from callbacks.map_view import switch_departement, update_view  # noqa: E402
+from layers import DEFAULT_VISIBLE, ViewState, build_figure  # noqa: E402
+
+SWITCH_MS, FILTER_MS, MAX_BYTES = 150, 150, 300_000
+
+
+def timed(fn, repeat: int = 7):
+    """Median wall time (ms) of ``fn()`` and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), result
+
+
+def payload(obj) -> bytes:
+    """What Dash serialises for a callback output (plotly's JSON encoder)."""
+    return to_json_plotly(obj).encode()
+
+
+def main() -> int:
+    reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
+    create_app(config.Settings(), reg)
+    visible = list(DEFAULT_VISIBLE)
+    rows = []
+    ok = True
+    for code in reg.codes():
+        entry = reg.get(code)
+        dep = entry.dep
+
+        def switch(code=code):
+            out = switch_departement(code, visible, "rate", [], "territory", "white-bg")
+            return payload(list(out))
+
+        def switch_naive(dep=dep, entry=entry):
+            fig = go.Figure(build_figure(dep, entry.assets, ViewState()))
+            return fig.to_json().encode()
+
+        t_switch, body = timed(switch)
+        t_naive, naive_body = timed(switch_naive, repeat=3)
+        rows.append((code, "changement de département", t_switch, len(body),
+                     len(gzip.compress(body)), t_naive, len(naive_body)))
+        ok &= t_switch < SWITCH_MS and len(body) < MAX_BYTES
+
+        meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
+        axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
+
+        def filt(meta=meta, axes=axes):
+            patch, new_meta = update_view(meta["scheme"], axes, visible, "rate", [],
+                                          "territory", "white-bg", code, meta)
+            return payload([patch, new_meta])
+
+        def filt_naive(dep=dep, entry=entry, axes=axes):
+            fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
+            return fig.to_json().encode()
+
+        t_filter, body = timed(filt)
+        t_naive, naive_body = timed(filt_naive, repeat=3)
+        rows.append((code, "filtre par axe (Patch)", t_filter, len(body),
+                     len(gzip.compress(body)), t_naive, len(naive_body)))
+        ok &= t_filter < FILTER_MS and len(body) < MAX_BYTES
+
+    print(f"{'dép.':5} {'interaction':28} {'ms':>7} {'octets':>9} {'gzip':>8}"
+          f" {'naïf ms':>8} {'naïf oct.':>10} {'× temps':>8} {'× octets':>9}")
+    for code, what, ms, size, gz, naive_ms, naive_size in rows:
+        print(f"{code:5} {what:28} {ms:7.1f} {size:9d} {gz:8d} {naive_ms:8.1f} {naive_size:10d}"
+              f" {naive_ms / ms:8.1f} {naive_size / size:9.1f}")
+    print(f"\nCibles : < {SWITCH_MS} ms côté serveur et < {MAX_BYTES // 1000} Ko envoyés par "
+          f"interaction : {'ATTEINTES' if ok else 'NON ATTEINTES'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
