@@ -1,0 +1,501 @@
+"""Beneficiary indicators by unit, commune estimates and key figures (secrecy applied)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from core.schema import format_number_fr
+from core.secrecy import SECRECY_LABEL_FR, format_count, is_suppressed, suppress
+
+if TYPE_CHECKING:
+    from core.departments import Department
+
+UNIT_TYPES = ("departement", "territory", "epci", "commune")
+
+BY_UNIT_COLUMNS = [
+    "level",
+    "scheme_id",
+    "code",
+    "name",
+    "indicator",
+    "label",
+    "year",
+    "count",
+    "suppressed",
+    "population",
+    "per_1000",
+    "approximate",
+    "perimeter_status",
+    "estimated",
+    "note",
+    "source_id",
+    "source_title",
+    "source_ref",
+]
+
+ESTIMATE_COLUMNS = [
+    "code_insee",
+    "nom",
+    "scheme_id",
+    "territory_id",
+    "territory_name",
+    "indicator",
+    "label",
+    "year",
+    "population",
+    "count",
+    "suppressed",
+    "estimated",
+    "approximate",
+    "method_fr",
+    "source_id",
+    "source_title",
+    "source_ref",
+]
+
+
+def _territory_table(dep: Department) -> pd.DataFrame:
+    terr = dep.territories.set_index(["scheme_id", "territory_id"])
+    pop = dep.territory_shapes.set_index(["scheme_id", "territory_id"])["population"]
+    terr = terr.join(pop.rename("population"))
+    return terr
+
+
+def unit_population(
+    dep: Department, unit_type: str, code: str, scheme_id: str | None = None
+) -> int | None:
+    """Population of a unit (INSEE figures carried by the GeoPackage).
+
+    Parameters
+    ----------
+    dep : Department
+    unit_type : {"departement", "territory", "epci", "commune"}
+    code : str
+        Département code, territory_id, siren_epci or code_insee.
+    scheme_id : str, optional
+        Scheme of the territory.
+
+    Returns
+    -------
+    int or None
+        Territory: sum over its communes, None when its perimeter is unknown. EPCI: its
+        communes in the département (the counts shown are the département's). None when
+        unknown.
+    """
+    value: Any = None
+    if unit_type == "departement":
+        if code == dep.code:
+            value = dep.outline["population"].iloc[0]
+            if pd.isna(value):
+                value = dep.communes["population"].sum(min_count=1)
+    elif unit_type == "territory":
+        shapes = dep.territory_shapes
+        row = shapes.loc[(shapes["scheme_id"] == scheme_id) & (shapes["territory_id"] == code)]
+        if not row.empty:
+            value = row["population"].iloc[0]
+    elif unit_type == "epci":
+        row = dep.epci.loc[dep.epci["siren_epci"] == code]
+        if not row.empty:
+            col = "population_in_dept" if bool(row["crosses_border"].iloc[0]) else "population"
+            value = row[col].iloc[0]
+    elif unit_type == "commune":
+        row = dep.communes.loc[dep.communes["code_insee"] == code]
+        if not row.empty:
+            value = row["population"].iloc[0]
+    else:
+        raise ValueError(f"unknown unit type {unit_type!r}")
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _unit_info(dep: Department) -> pd.DataFrame:
+    """Name, population, perimeter status of every unit, keyed by (level, scheme_id, code)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "level": "departement",
+            "scheme_id": None,
+            "code": dep.code,
+            "name": dep.name,
+            "population": unit_population(dep, "departement", dep.code),
+            "perimeter_status": None,
+        }
+    ]
+    terr = _territory_table(dep).reset_index()
+    for r in terr.itertuples(index=False):
+        known = r.n_communes > 0
+        rows.append(
+            {
+                "level": "territory",
+                "scheme_id": r.scheme_id,
+                "code": r.territory_id,
+                "name": r.name,
+                "population": r.population if known else None,
+                "perimeter_status": r.perimeter_status_resolved,
+            }
+        )
+    epci = dep.epci
+    pop_epci = np.where(
+        epci["crosses_border"].astype(bool), epci["population_in_dept"], epci["population"]
+    )
+    for sid, nom, pop in zip(epci["siren_epci"], epci["nom"], pop_epci, strict=True):
+        rows.append(
+            {"level": "epci", "scheme_id": None, "code": sid, "name": nom, "population": pop,
+             "perimeter_status": None}
+        )
+    com = dep.communes
+    for c, nom, pop in zip(com["code_insee"], com["nom"], com["population"], strict=True):
+        rows.append(
+            {"level": "commune", "scheme_id": None, "code": c, "name": nom, "population": pop,
+             "perimeter_status": None}
+        )
+    info = pd.DataFrame(rows)
+    info["population"] = pd.to_numeric(info["population"], errors="coerce").astype("Int64")
+    info["scheme_id"] = info["scheme_id"].astype("str")
+    return info
+
+
+def beneficiaries_by_unit(dep: Department, indicator: str | None = None) -> pd.DataFrame:
+    """Beneficiary counts at the level each source gives, with secrecy applied.
+
+    Parameters
+    ----------
+    dep : Department
+    indicator : str, optional
+        Keep one indicator (``rsa_allocataires_conjoints``…).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`BY_UNIT_COLUMNS`: ``count`` (Int64, NA when below the secrecy
+        threshold), ``suppressed``, ``population`` of the unit, ``per_1000`` (count /
+        population × 1000; NA when the count is suppressed or the population unknown),
+        ``approximate`` (territory with an approximate perimeter), ``estimated``, year,
+        source. Raw counts never leave this function.
+    """
+    b = dep.beneficiaries
+    if indicator is not None:
+        b = b.loc[b["indicator"] == indicator]
+    info = _unit_info(dep)
+    key = ["level", "scheme_id", "code"]
+    merged = b.merge(info, on=key, how="left")
+    out = merged.copy()
+    out["suppressed"] = is_suppressed(merged["count"], dep.secrecy_threshold).to_numpy()
+    out["count"] = suppress(merged["count"], dep.secrecy_threshold).to_numpy()
+    out["count"] = out["count"].astype("Int64")
+    pop = out["population"].astype("Float64")
+    rate = out["count"].astype("Float64") / pop.where(pop > 0) * 1000
+    out["per_1000"] = rate.astype("Float64")
+    out["approximate"] = (out["perimeter_status"] == "approximate").fillna(False).astype(bool)
+    out["source_title"] = out["source_id"].map(dep.source_label).astype("str")
+    return out[BY_UNIT_COLUMNS].reset_index(drop=True)
+
+
+def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split an integer total proportionally to weights; the parts sum to ``total``."""
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    w = np.where(w > 0, w, 0.0)
+    if w.sum() <= 0:
+        w = np.ones(len(w))
+    exact = total * w / w.sum()
+    base = np.floor(exact).astype(np.int64)
+    rest = int(total - base.sum())
+    if rest > 0:
+        order = np.argsort(-(exact - base), kind="stable")
+        base[order[:rest]] += 1
+    return base
+
+
+def estimate_commune_counts(
+    dep: Department,
+    indicator: str,
+    year: str | int,
+    scheme_id: str | None = None,
+    *,
+    apply_secrecy: bool = True,
+) -> pd.DataFrame:
+    """Spread territory counts to their communes in proportion to population.
+
+    Parameters
+    ----------
+    dep : Department
+    indicator : str
+        Indicator of ``beneficiaries.csv``.
+    year : str or int
+        Year as written in ``beneficiaries.csv``.
+    scheme_id : str, optional
+        Scheme whose territory counts are spread; default: ``dep.default_scheme`` if it
+        has counts, else the first scheme that has.
+    apply_secrecy : bool
+        Suppress counts below the threshold (keep True for anything displayed or
+        exported; False only to check totals).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ESTIMATE_COLUMNS`, one row per commune of each territory with a
+        known perimeter; ``estimated`` is always True and ``method_fr`` says how the
+        figure was made. Before suppression the commune counts of a territory sum to its
+        count (largest-remainder rounding). A territory whose own count is below the
+        threshold has all its communes suppressed.
+    """
+    b = dep.beneficiaries
+    rows = b.loc[
+        (b["level"] == "territory") & (b["indicator"] == indicator) & (b["year"] == str(year))
+    ]
+    empty = pd.DataFrame({c: pd.Series(dtype="str") for c in ESTIMATE_COLUMNS})
+    if rows.empty:
+        return _typed_estimates(empty)
+    schemes = list(dict.fromkeys(rows["scheme_id"]))
+    chosen = scheme_id or (dep.default_scheme if dep.default_scheme in schemes else schemes[0])
+    rows = rows.loc[rows["scheme_id"] == chosen]
+    terr = _territory_table(dep)
+    com = dep.communes.set_index("code_insee")
+    tc = dep.territory_communes
+    pop_vintage = dep.geo_meta.get("population_vintage", "")
+    parts = []
+    for r in rows.itertuples(index=False):
+        codes = tc.loc[(tc["scheme_id"] == chosen) & (tc["territory_id"] == r.code), "code_insee"]
+        if codes.empty:
+            continue  # unknown perimeter: nothing to spread onto
+        codes = sorted(codes)
+        pop = com.loc[codes, "population"].astype("Float64").to_numpy(dtype=float, na_value=0)
+        counts = _largest_remainder(int(r.count), pop)
+        t = terr.loc[(chosen, r.code)]
+        approximate = t["perimeter_status_resolved"] == "approximate"
+        method = (
+            f"Estimation : effectif du territoire « {t['name']} » ({r.year}, "
+            f"{dep.source_label(r.source_id)}) réparti entre ses {len(codes)} communes au "
+            f"prorata de leur population (INSEE{', ' + pop_vintage if pop_vintage else ''})"
+            + ("; périmètre du territoire approximatif" if approximate else "")
+            + ". Ce n'est pas un effectif communal observé."
+        )
+        part = pd.DataFrame(
+            {
+                "code_insee": codes,
+                "nom": com.loc[codes, "nom"].to_numpy(),
+                "scheme_id": chosen,
+                "territory_id": r.code,
+                "territory_name": t["name"],
+                "indicator": indicator,
+                "label": r.label,
+                "year": r.year,
+                "population": com.loc[codes, "population"].to_numpy(),
+                "count": counts,
+                "territory_count": int(r.count),
+                "estimated": True,
+                "approximate": bool(approximate),
+                "method_fr": method,
+                "source_id": r.source_id,
+                "source_title": dep.source_label(r.source_id),
+                "source_ref": r.source_ref,
+            }
+        )
+        parts.append(part)
+    if not parts:
+        return _typed_estimates(empty)
+    out = pd.concat(parts, ignore_index=True)
+    out["count"] = out["count"].astype("Int64")
+    out["suppressed"] = False
+    if apply_secrecy:
+        thr = dep.secrecy_threshold
+        hidden = is_suppressed(out["count"], thr) | (out["territory_count"] < thr)
+        out["suppressed"] = hidden.to_numpy()
+        out["count"] = out["count"].mask(hidden)
+    return _typed_estimates(out[ESTIMATE_COLUMNS])
+
+
+def _typed_estimates(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["population"] = pd.to_numeric(frame["population"]).astype("Int64")
+    frame["count"] = pd.to_numeric(frame["count"]).astype("Int64")
+    for col in ("suppressed", "estimated", "approximate"):
+        frame[col] = frame[col].astype(bool)
+    return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Key figures of a unit
+# --------------------------------------------------------------------------------------
+
+
+def _figure(
+    label: str,
+    value: float | None,
+    value_text: str,
+    *,
+    unit: str = "",
+    year: str = "",
+    source: str = "",
+    source_id: str = "",
+    source_ref: str = "",
+    approximate: bool = False,
+    estimated: bool = False,
+    suppressed: bool = False,
+    note: str = "",
+) -> dict[str, Any]:
+    return {
+        "label": label,
+        "value": value,
+        "value_text": value_text,
+        "unit": unit,
+        "year": year,
+        "source": source,
+        "source_id": source_id,
+        "source_ref": source_ref,
+        "approximate": approximate,
+        "estimated": estimated,
+        "suppressed": suppressed,
+        "note": note,
+    }
+
+
+def _str(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _geo_source(dep: Department) -> tuple[str, str]:
+    """(source text, year) of the populations carried by the GeoPackage."""
+    meta = dep.geo_meta
+    year = meta.get("population_vintage") or meta.get("population_year") or ""
+    title = meta.get("population_source") or meta.get("source") or "INSEE, populations légales"
+    return (f"{title} ({year})" if year and year not in title else title), year
+
+
+def key_figures(
+    dep: Department, unit_type: str, code: str, scheme_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Key figures of a unit for the side panel and exports, each with its source.
+
+    Parameters
+    ----------
+    dep : Department
+    unit_type : {"departement", "territory", "epci", "commune"}
+    code : str
+        Département code, territory_id, siren_epci or code_insee.
+    scheme_id : str, optional
+        Scheme of the territory.
+
+    Returns
+    -------
+    list of dict
+        Keys: label, value (number or None), value_text (French, secrecy applied), unit,
+        year, source (title and vintage), source_id, source_ref, approximate, estimated,
+        suppressed, note. Population, communes, beneficiaries (with rate per 1 000
+        inhabitants) and the rows of ``figures.csv`` for the unit.
+    """
+    if unit_type not in UNIT_TYPES:
+        raise ValueError(f"unknown unit type {unit_type!r}")
+    figures: list[dict[str, Any]] = []
+    geo_source, pop_year = _geo_source(dep)
+    approximate = False
+    if unit_type == "territory":
+        terr = dep.territories
+        row = terr.loc[(terr["scheme_id"] == scheme_id) & (terr["territory_id"] == code)]
+        if row.empty:
+            raise KeyError(f"territory {scheme_id}/{code}")
+        t = row.iloc[0]
+        approximate = t["perimeter_status_resolved"] == "approximate"
+    population = unit_population(dep, unit_type, code, scheme_id)
+    if population is None and unit_type == "territory":
+        figures.append(_figure("Population", None, "inconnue (périmètre non connu)",
+                               source=geo_source, year=pop_year))
+    else:
+        figures.append(
+            _figure(
+                "Population" + (" (communes du département)" if unit_type == "epci" else ""),
+                population,
+                "inconnue" if population is None else format_number_fr(population)
+                + " habitants",
+                unit="habitants",
+                year=pop_year,
+                source=geo_source,
+                approximate=approximate,
+            )
+        )
+    cog = dep.geo_meta.get("cog_vintage", "")
+    cog_source = f"INSEE, Code officiel géographique {cog}".strip()
+    if unit_type == "departement":
+        n = len(dep.communes)
+        figures.append(_figure("Communes", n, format_number_fr(n), year=cog, source=cog_source))
+    elif unit_type == "territory":
+        n = int(t["n_communes"])
+        if n:
+            figures.append(_figure("Communes", n, format_number_fr(n), year=cog,
+                                   source=cog_source, approximate=approximate))
+        stated = t.get("n_communes_stated")
+        if stated is not None and not pd.isna(stated):
+            figures.append(
+                _figure("Communes (selon la source)", int(stated), format_number_fr(int(stated)),
+                        source=dep.source_label(t["source_id"]), source_id=t["source_id"],
+                        source_ref=_str(t["source_ref"]))
+            )
+    elif unit_type == "epci":
+        row = dep.epci.loc[dep.epci["siren_epci"] == code]
+        if not row.empty:
+            e = row.iloc[0]
+            n_in = int(e["n_communes_in_dept"])
+            text = format_number_fr(n_in)
+            if bool(e["crosses_border"]):
+                text += f" (sur {format_number_fr(int(e['n_communes']))} au total)"
+                figures.append(
+                    _figure("Population de l'EPCI entier", int(e["population"]),
+                            format_number_fr(int(e["population"])) + " habitants",
+                            unit="habitants", year=pop_year, source=geo_source)
+                )
+            figures.append(_figure("Communes dans le département", n_in, text, year=cog,
+                                   source=cog_source))
+
+    level = unit_type
+    ben = beneficiaries_by_unit(dep)
+    mask = (ben["level"] == level) & (ben["code"] == code)
+    if level == "territory":
+        mask &= ben["scheme_id"] == scheme_id
+    for r in ben.loc[mask].sort_values(["indicator", "year"], ascending=[True, False]).itertuples(
+        index=False
+    ):
+        count = None if pd.isna(r.count) else int(r.count)
+        common = dict(
+            year=_str(r.year),
+            source=_str(r.source_title),
+            source_id=_str(r.source_id),
+            source_ref=_str(r.source_ref),
+            approximate=bool(r.approximate),
+            estimated=bool(r.estimated) if not pd.isna(r.estimated) else False,
+            note=_str(r.note),
+        )
+        figures.append(
+            _figure(str(r.label), count, format_count(count, bool(r.suppressed)),
+                    unit="personnes", suppressed=bool(r.suppressed), **common)
+        )
+        if not pd.isna(r.per_1000):
+            figures.append(
+                _figure(f"{r.label} pour 1 000 habitants", float(r.per_1000),
+                        format_number_fr(float(r.per_1000), 1), unit="‰", **common)
+            )
+        elif bool(r.suppressed):
+            figures.append(
+                _figure(f"{r.label} pour 1 000 habitants", None, SECRECY_LABEL_FR,
+                        unit="‰", suppressed=True, **common)
+            )
+
+    fig = dep.figures
+    mask = (fig["unit_type"] == unit_type) & (fig["code"] == code)
+    if unit_type == "territory":
+        mask &= fig["scheme_id"] == scheme_id
+    for r in fig.loc[mask].itertuples(index=False):
+        value = None if pd.isna(r.value) else float(r.value)
+        text = _str(r.value_text)
+        if not text and value is not None:
+            text = format_number_fr(value, 0 if value.is_integer() else 1)
+            if _str(r.unit):
+                text += f" {r.unit}"
+        figures.append(
+            _figure(str(r.indicator), value, text, unit=_str(r.unit), year=_str(r.year),
+                    source=dep.source_label(r.source_id), source_id=r.source_id,
+                    source_ref=_str(r.source_ref),
+                    estimated=bool(r.estimated) if not pd.isna(r.estimated) else False,
+                    note=_str(r.note))
+        )
+    return figures
