@@ -86,7 +86,7 @@ def test_click_territory_opens_panel(page):
 
 
 def test_goto_territory_panel_shows_sourced_beneficiaries(page):
-    choose(page, "goto", "Territoire : MDCS de Vendôme")
+    choose(page, "goto", "Territoire : Vendôme")
     page.wait_for_selector("#panel-title", timeout=20000)
     panel = page.inner_text("#panel")
     assert "Vendôme" in page.inner_text("#panel-title")
