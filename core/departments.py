@@ -165,9 +165,7 @@ class LoadReport:
             }
             for p in self.problems
         ]
-        frame = pd.DataFrame(
-            rows, columns=["file", "row", "column", "severity", "message", "text"]
-        )
+        frame = pd.DataFrame(rows, columns=["file", "row", "column", "severity", "message", "text"])
         frame["row"] = frame["row"].astype("Int64")
         return frame
 
@@ -358,13 +356,23 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], dict[str, Any], list[Probl
     path = folder / TOML_FILE
     if not folder.is_dir():
         raise PackageError(
-            [_fatal(folder.name, "dossier de paquet introuvable",
-                    "vérifiez le chemin du dossier data/departments/<code>-<slug>")]
+            [
+                _fatal(
+                    folder.name,
+                    "dossier de paquet introuvable",
+                    "vérifiez le chemin du dossier data/departments/<code>-<slug>",
+                )
+            ]
         )
     if not path.is_file():
         raise PackageError(
-            [_fatal(TOML_FILE, f"fichier absent du dossier {quote(folder.name)}",
-                    "créez department.toml (voir data/departments/README.md)")]
+            [
+                _fatal(
+                    TOML_FILE,
+                    f"fichier absent du dossier {quote(folder.name)}",
+                    "créez department.toml (voir data/departments/README.md)",
+                )
+            ]
         )
     try:
         with path.open("rb") as fh:
@@ -375,13 +383,20 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], dict[str, Any], list[Probl
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PackageError(
-            [_fatal(TOML_FILE, f"syntaxe TOML invalide ({exc})",
-                    "corrigez la syntaxe : textes entre guillemets, une clé = valeur par ligne")]
+            [
+                _fatal(
+                    TOML_FILE,
+                    f"syntaxe TOML invalide ({exc})",
+                    "corrigez la syntaxe : textes entre guillemets, une clé = valeur par ligne",
+                )
+            ]
         ) from exc
     settings, problems, fatal = check_department_meta(meta, folder.name)
     if fatal:
-        raise PackageError([p for p in problems if p.severity == "error"] + [
-            p for p in problems if p.severity == "warning"])
+        raise PackageError(
+            [p for p in problems if p.severity == "error"]
+            + [p for p in problems if p.severity == "warning"]
+        )
     return meta, settings, problems
 
 
@@ -405,16 +420,19 @@ def _find_geo(folder: Path, code: str, geo_dirs: Sequence[Path]) -> Path:
 GEO_COLUMNS_INT = ("population", "n_communes", "n_communes_in_dept", "population_in_dept")
 
 
-def _read_geo(
-    path: Path, code: str
-) -> tuple[dict[str, pd.DataFrame], list[FileReport]]:
+def _read_geo(path: Path, code: str) -> tuple[dict[str, pd.DataFrame], list[FileReport]]:
     """Read and check the GeoPackage layers (EPSG:4326)."""
     try:
         available = {str(r[0]) for r in pyogrio.list_layers(path)}
     except Exception as exc:  # pyogrio raises its own DataSourceError family
         raise PackageError(
-            [_fatal(path.name, f"GeoPackage illisible ({exc})",
-                    f"régénérez-le avec python scripts/build_geo.py {code}")]
+            [
+                _fatal(
+                    path.name,
+                    f"GeoPackage illisible ({exc})",
+                    f"régénérez-le avec python scripts/build_geo.py {code}",
+                )
+            ]
         ) from exc
     layers: dict[str, pd.DataFrame] = {}
     reports: list[FileReport] = []
@@ -423,8 +441,13 @@ def _read_geo(
         label = f"{path.name} (couche {schema.name})"
         if schema.name not in available:
             if schema.required_layer:
-                fatal.append(_fatal(label, "couche absente du GeoPackage",
-                                    f"régénérez-le avec python scripts/build_geo.py {code}"))
+                fatal.append(
+                    _fatal(
+                        label,
+                        "couche absente du GeoPackage",
+                        f"régénérez-le avec python scripts/build_geo.py {code}",
+                    )
+                )
             else:
                 reports.append(FileReport(label, present=False))
                 layers[schema.name] = gpd.GeoDataFrame(
@@ -453,15 +476,19 @@ def _read_geo(
                 _fatal(
                     f"{path.name} (couche departement)",
                     f"la couche décrit {quote(', '.join(codes))} et non le département {code}",
-                    f"utilisez data/geo/{code}.gpkg ou relancez python scripts/build_geo.py "
-                    f"{code}",
+                    f"utilisez data/geo/{code}.gpkg ou relancez python scripts/build_geo.py {code}",
                 )
             ]
         )
     if layers["communes"].empty:
         raise PackageError(
-            [_fatal(f"{path.name} (couche communes)", "aucune commune utilisable",
-                    f"relancez python scripts/build_geo.py {code}")]
+            [
+                _fatal(
+                    f"{path.name} (couche communes)",
+                    "aucune commune utilisable",
+                    f"relancez python scripts/build_geo.py {code}",
+                )
+            ]
         )
     return layers, reports
 
@@ -480,9 +507,11 @@ def _open_table(
     if not path.is_file():
         if schema.required_file:
             fatal.append(
-                _fatal(schema.name, "fichier obligatoire absent du paquet",
-                       "créez-le, au moins avec sa ligne d'en-tête "
-                       "(voir data/departments/README.md)")
+                _fatal(
+                    schema.name,
+                    "fichier obligatoire absent du paquet",
+                    "créez-le, au moins avec sa ligne d'en-tête (voir data/departments/README.md)",
+                )
             )
         else:
             absent[schema.name] = FileReport(schema.name, present=False)
@@ -530,14 +559,16 @@ def _check_plan(plan: TableCheck) -> None:
             if pid == frame["node_id"].iat[i]:
                 what = f"le nœud {quote(pid)} est son propre parent"
             elif pid in all_ids:
-                what = (
-                    f"le parent {quote(pid)} a été rejeté (ligne "
-                    f"{plan.line_of(all_ids[pid])})"
-                )
+                what = f"le parent {quote(pid)} a été rejeté (ligne {plan.line_of(all_ids[pid])})"
             else:
                 what = f"parent {quote(pid)} absent de plan.csv"
-            plan.add([i], "parent_id", sentence(what + " ; la ligne est rejetée",
-                                                "corrigez parent_id ou ajoutez le nœud parent"))
+            plan.add(
+                [i],
+                "parent_id",
+                sentence(
+                    what + " ; la ligne est rejetée", "corrigez parent_id ou ajoutez le nœud parent"
+                ),
+            )
     # Cycles: nodes not reachable from a root.
     live = np.flatnonzero(plan.live())
     children: dict[str, list[str]] = {}
@@ -557,10 +588,15 @@ def _check_plan(plan: TableCheck) -> None:
                 stack.append(c)
     for i in live.tolist():
         if frame["node_id"].iat[i] not in seen:
-            plan.add([i], "parent_id", sentence(
-                f"le nœud {quote(frame['node_id'].iat[i])} est pris dans une boucle de parents "
-                "; la ligne est rejetée",
-                "vérifiez parent_id : l'arbre du plan ne doit pas boucler"))
+            plan.add(
+                [i],
+                "parent_id",
+                sentence(
+                    f"le nœud {quote(frame['node_id'].iat[i])} est pris dans une boucle de parents "
+                    "; la ligne est rejetée",
+                    "vérifiez parent_id : l'arbre du plan ne doit pas boucler",
+                ),
+            )
 
 
 def _check_commune_once_per_scheme(tc: TableCheck) -> None:
@@ -605,41 +641,78 @@ def _check_unit_codes(
         if level == "departement":
             fixed = code.zfill(2) if code.isdigit() else code.upper()
             if fixed != dept:
-                check.add([i], "code", sentence(
-                    f"code {quote(code)} différent du code du département {quote(dept)} ; "
-                    "la ligne est rejetée", f"écrivez {dept}"))
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        f"code {quote(code)} différent du code du département {quote(dept)} ; "
+                        "la ligne est rejetée",
+                        f"écrivez {dept}",
+                    ),
+                )
             codes[i] = fixed
         elif level == "territory":
             scheme = frame["scheme_id"].iat[i]
             if not isinstance(scheme, str):
-                check.add([i], "scheme_id", sentence(
-                    "scheme_id vide alors que le niveau est territory ; la ligne est rejetée",
-                    "indiquez le schéma du territoire (schemes.csv)"))
+                check.add(
+                    [i],
+                    "scheme_id",
+                    sentence(
+                        "scheme_id vide alors que le niveau est territory ; la ligne est rejetée",
+                        "indiquez le schéma du territoire (schemes.csv)",
+                    ),
+                )
             elif (scheme, code) not in territory_keys:
-                check.add([i], "code", sentence(
-                    f"territoire {quote(code)} absent du schéma {quote(scheme)} dans "
-                    "territories.csv ; la ligne est rejetée",
-                    "corrigez code (territory_id) ou scheme_id"))
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        f"territoire {quote(code)} absent du schéma {quote(scheme)} dans "
+                        "territories.csv ; la ligne est rejetée",
+                        "corrigez code (territory_id) ou scheme_id",
+                    ),
+                )
         elif level == "epci":
             if code not in epci_ids:
-                check.add([i], "code", sentence(
-                    f"EPCI {quote(code)} inconnu dans ce département ; la ligne est rejetée",
-                    "écrivez le SIREN à 9 chiffres d'un EPCI du département"))
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        f"EPCI {quote(code)} inconnu dans ce département ; la ligne est rejetée",
+                        "écrivez le SIREN à 9 chiffres d'un EPCI du département",
+                    ),
+                )
         elif level == "commune":
             norm, status = normalize_code_insee(code)
             if status == "padded":
-                check.add([i], "code", sentence(
-                    f"code {quote(code)} complété en {quote(norm)} (zéro initial perdu)",
-                    "enregistrez la colonne en texte pour garder les zéros initiaux"), "warning")
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        f"code {quote(code)} complété en {quote(norm)} (zéro initial perdu)",
+                        "enregistrez la colonne en texte pour garder les zéros initiaux",
+                    ),
+                    "warning",
+                )
                 codes[i] = norm
             if status == "malformed":
-                check.add([i], "code", sentence(
-                    f"code commune {quote(code)} invalide ; la ligne est rejetée",
-                    "écrivez le code INSEE de la commune sur 5 caractères"))
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        f"code commune {quote(code)} invalide ; la ligne est rejetée",
+                        "écrivez le code INSEE de la commune sur 5 caractères",
+                    ),
+                )
             elif norm not in shape.code_index:
-                check.add([i], "code", sentence(
-                    unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
-                    unknown_commune_todo()))
+                check.add(
+                    [i],
+                    "code",
+                    sentence(
+                        unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
+                        unknown_commune_todo(),
+                    ),
+                )
     frame["code"] = pd.Series(codes, index=frame.index, dtype="str")
 
 
@@ -659,52 +732,94 @@ def _check_action_scopes(
         if sc == "territories":
             scheme = frame["scope_scheme_id"].iat[i]
             if not isinstance(scheme, str) or scheme not in scheme_ids:
-                actions.add([i], "scope_scheme_id", sentence(
-                    f"schéma {quote(scheme if isinstance(scheme, str) else '')} absent de "
-                    "schemes.csv alors que scope = territories ; la ligne est rejetée",
-                    "indiquez le scheme_id des territoires concernés"))
+                actions.add(
+                    [i],
+                    "scope_scheme_id",
+                    sentence(
+                        f"schéma {quote(scheme if isinstance(scheme, str) else '')} absent de "
+                        "schemes.csv alors que scope = territories ; la ligne est rejetée",
+                        "indiquez le scheme_id des territoires concernés",
+                    ),
+                )
                 continue
             if not tokens:
-                actions.add([i], "scope_codes", sentence(
-                    "aucun territoire indiqué alors que scope = territories ; la ligne est "
-                    "rejetée", "listez les territory_id séparés par « | », ou écrivez "
-                    "scope = unknown"))
+                actions.add(
+                    [i],
+                    "scope_codes",
+                    sentence(
+                        "aucun territoire indiqué alors que scope = territories ; la ligne est "
+                        "rejetée",
+                        "listez les territory_id séparés par « | », ou écrivez scope = unknown",
+                    ),
+                )
                 continue
             missing = [t for t in tokens if (scheme, t) not in territory_keys]
             if missing:
-                actions.add([i], "scope_codes", sentence(
-                    f"territoire(s) {quote(', '.join(missing))} absent(s) du schéma "
-                    f"{quote(scheme)} ; la ligne est rejetée",
-                    "corrigez les territory_id (voir territories.csv)"))
+                actions.add(
+                    [i],
+                    "scope_codes",
+                    sentence(
+                        f"territoire(s) {quote(', '.join(missing))} absent(s) du schéma "
+                        f"{quote(scheme)} ; la ligne est rejetée",
+                        "corrigez les territory_id (voir territories.csv)",
+                    ),
+                )
             codes_out[i] = "|".join(tokens)
         elif sc == "communes":
             if not tokens:
-                actions.add([i], "scope_codes", sentence(
-                    "aucune commune indiquée alors que scope = communes ; la ligne est rejetée",
-                    "listez les codes INSEE séparés par « | », ou écrivez scope = unknown"))
+                actions.add(
+                    [i],
+                    "scope_codes",
+                    sentence(
+                        "aucune commune indiquée alors que scope = communes ; la ligne est rejetée",
+                        "listez les codes INSEE séparés par « | », ou écrivez scope = unknown",
+                    ),
+                )
                 continue
             out = []
             for t in tokens:
                 norm, status = normalize_code_insee(t)
                 if status == "malformed":
-                    actions.add([i], "scope_codes", sentence(
-                        f"code commune {quote(t)} invalide ; la ligne est rejetée",
-                        "écrivez des codes INSEE à 5 caractères séparés par « | »"))
+                    actions.add(
+                        [i],
+                        "scope_codes",
+                        sentence(
+                            f"code commune {quote(t)} invalide ; la ligne est rejetée",
+                            "écrivez des codes INSEE à 5 caractères séparés par « | »",
+                        ),
+                    )
                     continue
                 if status == "padded":
-                    actions.add([i], "scope_codes", sentence(
-                        f"code {quote(t)} complété en {quote(norm)} (zéro initial perdu)",
-                        "enregistrez la colonne en texte"), "warning")
+                    actions.add(
+                        [i],
+                        "scope_codes",
+                        sentence(
+                            f"code {quote(t)} complété en {quote(norm)} (zéro initial perdu)",
+                            "enregistrez la colonne en texte",
+                        ),
+                        "warning",
+                    )
                 if norm not in shape.code_index:
-                    actions.add([i], "scope_codes", sentence(
-                        unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
-                        unknown_commune_todo()))
+                    actions.add(
+                        [i],
+                        "scope_codes",
+                        sentence(
+                            unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
+                            unknown_commune_todo(),
+                        ),
+                    )
                 out.append(norm)
             codes_out[i] = "|".join(out)
         elif tokens:
-            actions.add([i], "scope_codes", sentence(
-                f"scope_codes renseigné alors que scope = {sc} ; il est ignoré",
-                "videz scope_codes ou corrigez scope"), "warning")
+            actions.add(
+                [i],
+                "scope_codes",
+                sentence(
+                    f"scope_codes renseigné alors que scope = {sc} ; il est ignoré",
+                    "videz scope_codes ou corrigez scope",
+                ),
+                "warning",
+            )
     frame["scope_codes"] = pd.Series(codes_out, index=frame.index, dtype="str")
 
 
@@ -721,28 +836,54 @@ def _check_rules(
         if rule in ("epci", "commune", "exclude_commune", "arrondissement") and not isinstance(
             value, str
         ):
-            rules.add([i], "value", sentence(
-                f"valeur vide pour la règle {quote(rule)} ; la ligne est rejetée",
-                "indiquez le code concerné"))
+            rules.add(
+                [i],
+                "value",
+                sentence(
+                    f"valeur vide pour la règle {quote(rule)} ; la ligne est rejetée",
+                    "indiquez le code concerné",
+                ),
+            )
             continue
         if rule == "epci" and value not in epci_ids:
-            rules.add([i], "value", sentence(
-                f"EPCI {quote(value)} inconnu dans ce département ; la ligne est rejetée",
-                "écrivez le SIREN à 9 chiffres d'un EPCI du département"))
+            rules.add(
+                [i],
+                "value",
+                sentence(
+                    f"EPCI {quote(value)} inconnu dans ce département ; la ligne est rejetée",
+                    "écrivez le SIREN à 9 chiffres d'un EPCI du département",
+                ),
+            )
         elif rule in ("commune", "exclude_commune"):
             norm, status = normalize_code_insee(value)
             if norm not in shape.code_index:
-                rules.add([i], "value", sentence(
-                    unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
-                    unknown_commune_todo()))
+                rules.add(
+                    [i],
+                    "value",
+                    sentence(
+                        unknown_commune_message(norm, shape) + " ; la ligne est rejetée",
+                        unknown_commune_todo(),
+                    ),
+                )
         elif rule == "arrondissement" and value not in arrondissements:
-            rules.add([i], "value", sentence(
-                f"arrondissement {quote(value)} inconnu dans ce département ; la ligne est "
-                "rejetée", "écrivez le code d'arrondissement INSEE (ex. 411)"))
+            rules.add(
+                [i],
+                "value",
+                sentence(
+                    f"arrondissement {quote(value)} inconnu dans ce département ; la ligne est "
+                    "rejetée",
+                    "écrivez le code d'arrondissement INSEE (ex. 411)",
+                ),
+            )
         elif rule == "nearest_site" and isinstance(value, str) and value not in site_ids:
-            rules.add([i], "value", sentence(
-                f"site {quote(value)} absent de sites.csv ; la ligne est rejetée",
-                "indiquez un site_id de sites.csv"))
+            rules.add(
+                [i],
+                "value",
+                sentence(
+                    f"site {quote(value)} absent de sites.csv ; la ligne est rejetée",
+                    "indiquez un site_id de sites.csv",
+                ),
+            )
 
 
 def _points(frame: pd.DataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -750,10 +891,16 @@ def _points(frame: pd.DataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame
     rep = communes.set_index("code_insee")[["rep_lon", "rep_lat"]]
     codes = frame["code_insee"]
     at_address = (frame["precision"] == "address").fillna(False).to_numpy(dtype=bool)
-    lon = np.where(at_address, frame["longitude"].to_numpy(dtype=float),
-                   codes.map(rep["rep_lon"]).to_numpy(dtype=float, na_value=np.nan))
-    lat = np.where(at_address, frame["latitude"].to_numpy(dtype=float),
-                   codes.map(rep["rep_lat"]).to_numpy(dtype=float, na_value=np.nan))
+    lon = np.where(
+        at_address,
+        frame["longitude"].to_numpy(dtype=float),
+        codes.map(rep["rep_lon"]).to_numpy(dtype=float, na_value=np.nan),
+    )
+    lat = np.where(
+        at_address,
+        frame["latitude"].to_numpy(dtype=float),
+        codes.map(rep["rep_lat"]).to_numpy(dtype=float, na_value=np.nan),
+    )
     out = frame.copy()
     out["lon"] = lon
     out["lat"] = lat
@@ -765,8 +912,7 @@ def _territory_shapes(
     tc: pd.DataFrame,
     communes: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
-    cols = ["scheme_id", "territory_id", "name", "perimeter_status", "population",
-            "n_communes"]
+    cols = ["scheme_id", "territory_id", "name", "perimeter_status", "population", "n_communes"]
     if tc.empty:
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype="str") for c in cols[:4]}
@@ -814,9 +960,7 @@ def _dissolve(geoms: np.ndarray) -> Any:
     return merged
 
 
-def load_department(
-    folder: Path, geo_dirs: Sequence[Path] = (DEFAULT_GEO_DIR,)
-) -> Department:
+def load_department(folder: Path, geo_dirs: Sequence[Path] = (DEFAULT_GEO_DIR,)) -> Department:
     """Load and validate one department package.
 
     Parameters
@@ -852,8 +996,9 @@ def load_department(
     communes["rep_lat"] = rep.y.to_numpy()
     outline = layers["departement"]
     cog = geo_meta.get("cog_vintage") or geo_meta.get("cog_year") or geo_meta.get("cog") or ""
-    cog_label = f"COG {cog}" if cog and not str(cog).upper().startswith("COG") else (
-        cog or "COG 2026")
+    cog_label = (
+        f"COG {cog}" if cog and not str(cog).upper().startswith("COG") else (cog or "COG 2026")
+    )
     shape = DepartmentShape.from_layers(code, settings["name"], cog_label, outline, communes)
     ctx = ParseContext(shape, frozenset(settings["sources"]))
 
@@ -887,32 +1032,56 @@ def load_department(
     def scheme_missing(v: str) -> str:
         return f"schéma {quote(v)} absent de schemes.csv ; la ligne est rejetée"
 
-    territories.check_in("scheme_id", scheme_ids, scheme_missing,
-                         "déclarez le schéma dans schemes.csv ou corrigez scheme_id")
+    territories.check_in(
+        "scheme_id",
+        scheme_ids,
+        scheme_missing,
+        "déclarez le schéma dans schemes.csv ou corrigez scheme_id",
+    )
     territories.check_unique(("scheme_id", "territory_id"), "territoire")
     kept_terr = territories.kept()
     territory_keys = set(zip(kept_terr["scheme_id"], kept_terr["territory_id"], strict=True))
 
     def territory_missing(s: str, t: str) -> str:
-        return (f"territoire {quote(t)} absent du schéma {quote(s)} dans territories.csv ; "
-                "la ligne est rejetée")
+        return (
+            f"territoire {quote(t)} absent du schéma {quote(s)} dans territories.csv ; "
+            "la ligne est rejetée"
+        )
 
-    members.check_pairs_in(("scheme_id", "territory_id"), territory_keys, territory_missing,
-                           "déclarez le territoire dans territories.csv ou corrigez l'identifiant")
+    members.check_pairs_in(
+        ("scheme_id", "territory_id"),
+        territory_keys,
+        territory_missing,
+        "déclarez le territoire dans territories.csv ou corrigez l'identifiant",
+    )
     members.check_unique(("scheme_id", "territory_id", "code_insee"), "commune")
     _check_commune_once_per_scheme(members)
 
     # Sites: served territory, coordinates.
     has_terr = sites.frame["territory_id"].notna().to_numpy()
     has_scheme = sites.frame["scheme_id"].notna().to_numpy()
-    sites.add(np.flatnonzero(sites.live() & has_terr & ~has_scheme), "scheme_id", sentence(
-        "territory_id renseigné sans scheme_id ; la ligne est rejetée",
-        "indiquez le schéma du territoire desservi"))
-    sites.check_in("scheme_id", scheme_ids, scheme_missing,
-                   "corrigez scheme_id (voir schemes.csv)", mask=has_scheme & ~has_terr)
-    sites.check_pairs_in(("scheme_id", "territory_id"), territory_keys, territory_missing,
-                         "corrigez scheme_id / territory_id (voir territories.csv)",
-                         mask=has_terr & has_scheme)
+    sites.add(
+        np.flatnonzero(sites.live() & has_terr & ~has_scheme),
+        "scheme_id",
+        sentence(
+            "territory_id renseigné sans scheme_id ; la ligne est rejetée",
+            "indiquez le schéma du territoire desservi",
+        ),
+    )
+    sites.check_in(
+        "scheme_id",
+        scheme_ids,
+        scheme_missing,
+        "corrigez scheme_id (voir schemes.csv)",
+        mask=has_scheme & ~has_terr,
+    )
+    sites.check_pairs_in(
+        ("scheme_id", "territory_id"),
+        territory_keys,
+        territory_missing,
+        "corrigez scheme_id / territory_id (voir territories.csv)",
+        mask=has_terr & has_scheme,
+    )
     sites.check_coordinates(shape)
     sites.check_unique(("site_id",), "site_id")
 
@@ -935,12 +1104,21 @@ def load_department(
     benef.check_unique(("level", "scheme_id", "code", "indicator", "year"), "effectif")
     _check_unit_codes(figures, "unit_type", code, shape, epci_ids, territory_keys)
     no_value = (figures.frame["value"].isna() & figures.frame["value_text"].isna()).to_numpy()
-    figures.add(np.flatnonzero(figures.live() & no_value), "value, value_text", sentence(
-        "ni value ni value_text : le chiffre est vide ; la ligne est rejetée",
-        "indiquez la valeur (value) ou le texte de la source (value_text)"))
+    figures.add(
+        np.flatnonzero(figures.live() & no_value),
+        "value, value_text",
+        sentence(
+            "ni value ni value_text : le chiffre est vide ; la ligne est rejetée",
+            "indiquez la valeur (value) ou le texte de la source (value_text)",
+        ),
+    )
 
-    rules.check_pairs_in(("scheme_id", "territory_id"), territory_keys, territory_missing,
-                         "déclarez le territoire dans territories.csv ou corrigez l'identifiant")
+    rules.check_pairs_in(
+        ("scheme_id", "territory_id"),
+        territory_keys,
+        territory_missing,
+        "déclarez le territoire dans territories.csv ou corrigez l'identifiant",
+    )
     arrondissements = set(communes["code_arrondissement"].dropna().astype(str))
     _check_rules(rules, shape, epci_ids, arrondissements, set(sites.kept()["site_id"]))
 
@@ -948,31 +1126,63 @@ def load_department(
     toml_problems = list(toml_problems)
     default_scheme = settings["default_scheme"]
     if default_scheme is not None and default_scheme not in scheme_ids:
-        toml_problems.append(Problem(TOML_FILE, None, "default_scheme", sentence(
-            f"schéma par défaut {quote(default_scheme)} absent de schemes.csv",
-            "indiquez un scheme_id de schemes.csv")))
+        toml_problems.append(
+            Problem(
+                TOML_FILE,
+                None,
+                "default_scheme",
+                sentence(
+                    f"schéma par défaut {quote(default_scheme)} absent de schemes.csv",
+                    "indiquez un scheme_id de schemes.csv",
+                ),
+            )
+        )
         default_scheme = None
     digital_axes = []
     for node in settings["digital_axes"]:
         if node in node_ids:
             digital_axes.append(node)
         else:
-            toml_problems.append(Problem(TOML_FILE, None, "digital_axes", sentence(
-                f"nœud {quote(node)} absent de plan.csv ; il est ignoré",
-                "indiquez des node_id de plan.csv")))
+            toml_problems.append(
+                Problem(
+                    TOML_FILE,
+                    None,
+                    "digital_axes",
+                    sentence(
+                        f"nœud {quote(node)} absent de plan.csv ; il est ignoré",
+                        "indiquez des node_id de plan.csv",
+                    ),
+                )
+            )
     plan_frame = plan.kept()
     levels = set(plan_frame["level"])
     for key in ("axe_level", "axe_group_level"):
         lvl = settings.get(key)
         if lvl and plan_frame.shape[0] and lvl not in levels:
-            toml_problems.append(Problem(TOML_FILE, None, key, sentence(
-                f"niveau {quote(lvl)} absent de la colonne level de plan.csv "
-                f"(niveaux présents : {', '.join(sorted(levels))})",
-                "indiquez un niveau de plan.csv"), "warning"))
+            toml_problems.append(
+                Problem(
+                    TOML_FILE,
+                    None,
+                    key,
+                    sentence(
+                        f"niveau {quote(lvl)} absent de la colonne level de plan.csv "
+                        f"(niveaux présents : {', '.join(sorted(levels))})",
+                        "indiquez un niveau de plan.csv",
+                    ),
+                    "warning",
+                )
+            )
     plan_source = settings["plan"].get("source_id")
     if plan_source and plan_source not in settings["sources"]:
-        toml_problems.append(Problem(TOML_FILE, None, "plan.source_id", sentence(
-            f"source {quote(plan_source)} non déclarée", "ajoutez-la dans [sources]"), "warning"))
+        toml_problems.append(
+            Problem(
+                TOML_FILE,
+                None,
+                "plan.source_id",
+                sentence(f"source {quote(plan_source)} non déclarée", "ajoutez-la dans [sources]"),
+                "warning",
+            )
+        )
 
     # Reports, in loading order.
     reports = [FileReport(TOML_FILE, 0, 0, 0, toml_problems)] + geo_reports
@@ -985,8 +1195,15 @@ def load_department(
             reports.append(unreadable[name])
         else:
             rejected = int(check.rejected.sum())
-            reports.append(FileReport(name, check.rows_read, check.rows_read - rejected,
-                                      rejected, check.sorted_problems()))
+            reports.append(
+                FileReport(
+                    name,
+                    check.rows_read,
+                    check.rows_read - rejected,
+                    rejected,
+                    check.sorted_problems(),
+                )
+            )
 
     # Derived frames.
     tc = frames[TERRITORY_COMMUNES.name]
@@ -994,17 +1211,24 @@ def load_department(
     scheme_status = frames[SCHEMES.name].set_index("scheme_id")["perimeter_status"]
     counts = tc.groupby(["scheme_id", "territory_id"]).size()
     terr["n_communes"] = pd.Series(
-        [int(counts.get((s, t), 0)) for s, t in zip(terr["scheme_id"], terr["territory_id"],
-                                                     strict=True)],
-        index=terr.index, dtype="Int64")
+        [
+            int(counts.get((s, t), 0))
+            for s, t in zip(terr["scheme_id"], terr["territory_id"], strict=True)
+        ],
+        index=terr.index,
+        dtype="Int64",
+    )
     resolved = terr["perimeter_status"].fillna(terr["scheme_id"].map(scheme_status))
     terr["perimeter_status_resolved"] = resolved.where(terr["n_communes"] > 0, "unknown").astype(
-        "str")
+        "str"
+    )
     territory_shapes = _territory_shapes(terr, tc, communes)
 
-    sources = pd.DataFrame.from_dict(settings["sources"], orient="index",
-                                     columns=["title", "kind", "vintage", "licence", "url",
-                                              "note"])
+    sources = pd.DataFrame.from_dict(
+        settings["sources"],
+        orient="index",
+        columns=["title", "kind", "vintage", "licence", "url", "note"],
+    )
     sources.index.name = "source_id"
     sources = sources.astype("str")
 
@@ -1050,33 +1274,59 @@ def _check_digital(digital: TableCheck, shape: DepartmentShape) -> None:
     if digital.header:
         missing = [c for c in DIGITAL_SCHEMA_COLUMNS if c not in digital.header]
         if missing:
-            digital.problems.append(Problem(DIGITAL_POINTS.name, 1, ", ".join(missing), sentence(
-                "colonnes du schéma national « lieux de médiation numérique » absentes : "
-                + ", ".join(missing),
-                "ajoutez-les (vides si besoin) pour rester conforme au schéma v1.0.2"),
-                "warning"))
+            digital.problems.append(
+                Problem(
+                    DIGITAL_POINTS.name,
+                    1,
+                    ", ".join(missing),
+                    sentence(
+                        "colonnes du schéma national « lieux de médiation numérique » absentes : "
+                        + ", ".join(missing),
+                        "ajoutez-les (vides si besoin) pour rester conforme au schéma v1.0.2",
+                    ),
+                    "warning",
+                )
+            )
     frame = digital.frame
     no_code = frame["code_insee"].isna().to_numpy()
     no_xy = (frame["latitude"].isna() | frame["longitude"].isna()).to_numpy()
-    digital.add(np.flatnonzero(digital.live() & no_code & no_xy), "code_insee", sentence(
-        "ni code_insee ni coordonnées : le lieu ne peut pas être placé ; la ligne est rejetée",
-        "indiquez le code INSEE de la commune ou les coordonnées"))
+    digital.add(
+        np.flatnonzero(digital.live() & no_code & no_xy),
+        "code_insee",
+        sentence(
+            "ni code_insee ni coordonnées : le lieu ne peut pas être placé ; la ligne est rejetée",
+            "indiquez le code INSEE de la commune ou les coordonnées",
+        ),
+    )
     digital.check_coordinates(shape)
     fill = np.flatnonzero(digital.live() & no_code & ~no_xy)
     if len(fill):
-        found = shape.locate(frame["longitude"].to_numpy(float)[fill],
-                             frame["latitude"].to_numpy(float)[fill])
+        found = shape.locate(
+            frame["longitude"].to_numpy(float)[fill], frame["latitude"].to_numpy(float)[fill]
+        )
         codes = frame["code_insee"].to_numpy(dtype=object).copy()
         for i, code in zip(fill.tolist(), found.tolist(), strict=True):
             if code is None:
-                digital.add([i], "code_insee", sentence(
-                    "code_insee vide et point hors des communes du département ; la ligne est "
-                    "rejetée", "indiquez le code INSEE de la commune"))
+                digital.add(
+                    [i],
+                    "code_insee",
+                    sentence(
+                        "code_insee vide et point hors des communes du département ; la ligne est "
+                        "rejetée",
+                        "indiquez le code INSEE de la commune",
+                    ),
+                )
             else:
                 codes[i] = code
-                digital.add([i], "code_insee", sentence(
-                    f"code_insee vide, déduit des coordonnées : {code} "
-                    f"({shape.commune_name(code)})", "renseignez code_insee"), "warning")
+                digital.add(
+                    [i],
+                    "code_insee",
+                    sentence(
+                        f"code_insee vide, déduit des coordonnées : {code} "
+                        f"({shape.commune_name(code)})",
+                        "renseignez code_insee",
+                    ),
+                    "warning",
+                )
         frame["code_insee"] = pd.Series(codes, index=frame.index, dtype="str")
     digital.check_unique(("id",), "id")
-

@@ -141,14 +141,26 @@ def _unit_info(dep: Department) -> pd.DataFrame:
     )
     for sid, nom, pop in zip(epci["siren_epci"], epci["nom"], pop_epci, strict=True):
         rows.append(
-            {"level": "epci", "scheme_id": None, "code": sid, "name": nom, "population": pop,
-             "perimeter_status": None}
+            {
+                "level": "epci",
+                "scheme_id": None,
+                "code": sid,
+                "name": nom,
+                "population": pop,
+                "perimeter_status": None,
+            }
         )
     com = dep.communes
     for c, nom, pop in zip(com["code_insee"], com["nom"], com["population"], strict=True):
         rows.append(
-            {"level": "commune", "scheme_id": None, "code": c, "name": nom, "population": pop,
-             "perimeter_status": None}
+            {
+                "level": "commune",
+                "scheme_id": None,
+                "code": c,
+                "name": nom,
+                "population": pop,
+                "perimeter_status": None,
+            }
         )
     info = pd.DataFrame(rows)
     info["population"] = pd.to_numeric(info["population"], errors="coerce").astype("Int64")
@@ -399,15 +411,21 @@ def key_figures(
         approximate = t["perimeter_status_resolved"] == "approximate"
     population = unit_population(dep, unit_type, code, scheme_id)
     if population is None and unit_type == "territory":
-        figures.append(_figure("Population", None, "inconnue (périmètre non connu)",
-                               source=geo_source, year=pop_year))
+        figures.append(
+            _figure(
+                "Population",
+                None,
+                "inconnue (périmètre non connu)",
+                source=geo_source,
+                year=pop_year,
+            )
+        )
     else:
         figures.append(
             _figure(
                 "Population" + (" (communes du département)" if unit_type == "epci" else ""),
                 population,
-                "inconnue" if population is None else format_number_fr(population)
-                + " habitants",
+                "inconnue" if population is None else format_number_fr(population) + " habitants",
                 unit="habitants",
                 year=pop_year,
                 source=geo_source,
@@ -422,14 +440,27 @@ def key_figures(
     elif unit_type == "territory":
         n = int(t["n_communes"])
         if n:
-            figures.append(_figure("Communes", n, format_number_fr(n), year=cog,
-                                   source=cog_source, approximate=approximate))
+            figures.append(
+                _figure(
+                    "Communes",
+                    n,
+                    format_number_fr(n),
+                    year=cog,
+                    source=cog_source,
+                    approximate=approximate,
+                )
+            )
         stated = t.get("n_communes_stated")
         if stated is not None and not pd.isna(stated):
             figures.append(
-                _figure("Communes (selon la source)", int(stated), format_number_fr(int(stated)),
-                        source=dep.source_label(t["source_id"]), source_id=t["source_id"],
-                        source_ref=_str(t["source_ref"]))
+                _figure(
+                    "Communes (selon la source)",
+                    int(stated),
+                    format_number_fr(int(stated)),
+                    source=dep.source_label(t["source_id"]),
+                    source_id=t["source_id"],
+                    source_ref=_str(t["source_ref"]),
+                )
             )
     elif unit_type == "epci":
         row = dep.epci.loc[dep.epci["siren_epci"] == code]
@@ -440,20 +471,28 @@ def key_figures(
             if bool(e["crosses_border"]):
                 text += f" (sur {format_number_fr(int(e['n_communes']))} au total)"
                 figures.append(
-                    _figure("Population de l'EPCI entier", int(e["population"]),
-                            format_number_fr(int(e["population"])) + " habitants",
-                            unit="habitants", year=pop_year, source=geo_source)
+                    _figure(
+                        "Population de l'EPCI entier",
+                        int(e["population"]),
+                        format_number_fr(int(e["population"])) + " habitants",
+                        unit="habitants",
+                        year=pop_year,
+                        source=geo_source,
+                    )
                 )
-            figures.append(_figure("Communes dans le département", n_in, text, year=cog,
-                                   source=cog_source))
+            figures.append(
+                _figure("Communes dans le département", n_in, text, year=cog, source=cog_source)
+            )
 
     level = unit_type
     ben = beneficiaries_by_unit(dep)
     mask = (ben["level"] == level) & (ben["code"] == code)
     if level == "territory":
         mask &= ben["scheme_id"] == scheme_id
-    for r in ben.loc[mask].sort_values(["indicator", "year"], ascending=[True, False]).itertuples(
-        index=False
+    for r in (
+        ben.loc[mask]
+        .sort_values(["indicator", "year"], ascending=[True, False])
+        .itertuples(index=False)
     ):
         count = None if pd.isna(r.count) else int(r.count)
         common = dict(
@@ -466,18 +505,35 @@ def key_figures(
             note=_str(r.note),
         )
         figures.append(
-            _figure(str(r.label), count, format_count(count, bool(r.suppressed)),
-                    unit="personnes", suppressed=bool(r.suppressed), **common)
+            _figure(
+                str(r.label),
+                count,
+                format_count(count, bool(r.suppressed)),
+                unit="personnes",
+                suppressed=bool(r.suppressed),
+                **common,
+            )
         )
         if not pd.isna(r.per_1000):
             figures.append(
-                _figure(f"{r.label} pour 1 000 habitants", float(r.per_1000),
-                        format_number_fr(float(r.per_1000), 1), unit="‰", **common)
+                _figure(
+                    f"{r.label} pour 1 000 habitants",
+                    float(r.per_1000),
+                    format_number_fr(float(r.per_1000), 1),
+                    unit="‰",
+                    **common,
+                )
             )
         elif bool(r.suppressed):
             figures.append(
-                _figure(f"{r.label} pour 1 000 habitants", None, SECRECY_LABEL_FR,
-                        unit="‰", suppressed=True, **common)
+                _figure(
+                    f"{r.label} pour 1 000 habitants",
+                    None,
+                    SECRECY_LABEL_FR,
+                    unit="‰",
+                    suppressed=True,
+                    **common,
+                )
             )
 
     fig = dep.figures
@@ -492,10 +548,17 @@ def key_figures(
             if _str(r.unit):
                 text += f" {r.unit}"
         figures.append(
-            _figure(str(r.indicator), value, text, unit=_str(r.unit), year=_str(r.year),
-                    source=dep.source_label(r.source_id), source_id=r.source_id,
-                    source_ref=_str(r.source_ref),
-                    estimated=bool(r.estimated) if not pd.isna(r.estimated) else False,
-                    note=_str(r.note))
+            _figure(
+                str(r.indicator),
+                value,
+                text,
+                unit=_str(r.unit),
+                year=_str(r.year),
+                source=dep.source_label(r.source_id),
+                source_id=r.source_id,
+                source_ref=_str(r.source_ref),
+                estimated=bool(r.estimated) if not pd.isna(r.estimated) else False,
+                note=_str(r.note),
+            )
         )
     return figures

@@ -943,21 +943,20 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
     rows: list[list[str]] = []
     for i, rec in enumerate(records):
         if len(rec) > width:
-            extra = rec[width:]
-            if any(c.strip() for c in extra):
-                rejected[i] = True
-                problems.append(
-                    Problem(
-                        name,
-                        starts[i],
-                        None,
-                        sentence(
-                            f"la ligne a {len(rec)} champs au lieu de {width} ; elle est rejetée",
-                            "mettez entre guillemets doubles les valeurs qui contiennent une "
-                            "virgule (ex. \"Blois, Vendôme\")",
-                        ),
-                    )
+            # Even empty extra fields mean shifted values: never guess the alignment.
+            rejected[i] = True
+            problems.append(
+                Problem(
+                    name,
+                    starts[i],
+                    None,
+                    sentence(
+                        f"la ligne a {len(rec)} champs au lieu de {width} ; elle est rejetée",
+                        "mettez entre guillemets doubles les valeurs qui contiennent une "
+                        'virgule (ex. "Blois, Vendôme") et retirez les virgules en trop',
+                    ),
                 )
+            )
             rec = rec[:width]
         elif len(rec) < width:
             problems.append(
@@ -1016,9 +1015,7 @@ def to_l93(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def geoms_to_l93(geoms: np.ndarray) -> np.ndarray:
     """Project shapely geometries from EPSG:4326 to EPSG:2154."""
     tr = transformer(4326, 2154)
-    return shapely.transform(
-        geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
-    )
+    return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -1102,9 +1099,7 @@ class DepartmentShape:
         return out
 
 
-def diagnose_coordinates(
-    lat: np.ndarray, lon: np.ndarray, outline_l93: Any
-) -> pd.DataFrame:
+def diagnose_coordinates(lat: np.ndarray, lon: np.ndarray, outline_l93: Any) -> pd.DataFrame:
     """Classify coordinate pairs against a département outline.
 
     Parameters
@@ -1241,6 +1236,8 @@ class TableCheck:
         self.lines = raw.lines
         self.problems: list[Problem] = list(raw.problems)
         self.rejected = raw.rejected.copy()
+        # Rows rejected for their structure: their cells are not checked (noise).
+        self.structural = raw.rejected.copy()
         self.header = raw.header
 
     # -- bookkeeping -------------------------------------------------------------------
@@ -1259,6 +1256,8 @@ class TableCheck:
     ) -> None:
         """Record a problem for each row position; an error rejects the row."""
         for p in np.asarray(list(positions), dtype=np.int64).tolist():
+            if self.structural[p]:
+                continue
             text = message(p) if callable(message) else message
             self.problems.append(Problem(self.file, int(self.lines[p]), column, text, severity))
             if severity == "error":
@@ -1298,26 +1297,43 @@ class TableCheck:
             return
         todo = col.hint or "renseignez cette cellule"
         if col.empty == "error":
-            self.add(pos, col.name, sentence("cellule vide alors que la valeur est obligatoire ; "
-                                             "la ligne est rejetée", todo))
+            self.add(
+                pos,
+                col.name,
+                sentence(
+                    "cellule vide alors que la valeur est obligatoire ; la ligne est rejetée", todo
+                ),
+            )
         else:
             self.add(pos, col.name, sentence("cellule vide", todo), "warning")
 
-    def _invalid(self, col: Column, positions: Iterable[int], what: Callable[[int], str],
-                 todo: str | None = None) -> None:
+    def _invalid(
+        self,
+        col: Column,
+        positions: Iterable[int],
+        what: Callable[[int], str],
+        todo: str | None = None,
+    ) -> None:
         """Report invalid values; with ``on_invalid=warning`` the cell is emptied."""
         positions = list(positions)
         if not positions:
             return
-        hint = todo or col.hint or GENERIC_HINTS.get(col.kind, "corrigez la valeur").format(
-            pattern=col.pattern
+        hint = (
+            todo
+            or col.hint
+            or GENERIC_HINTS.get(col.kind, "corrigez la valeur").format(pattern=col.pattern)
         )
         if col.on_invalid == "error":
-            self.add(positions, col.name, lambda p: sentence(what(p) + " ; la ligne est rejetée",
-                                                             hint))
+            self.add(
+                positions, col.name, lambda p: sentence(what(p) + " ; la ligne est rejetée", hint)
+            )
         else:
-            self.add(positions, col.name,
-                     lambda p: sentence(what(p) + " ; la valeur est ignorée", hint), "warning")
+            self.add(
+                positions,
+                col.name,
+                lambda p: sentence(what(p) + " ; la valeur est ignorée", hint),
+                "warning",
+            )
             self.frame.loc[positions, col.name] = pd.NA
 
     def _parse_column(self, col: Column, ctx: ParseContext) -> None:
@@ -1492,9 +1508,15 @@ class TableCheck:
                     bad.append(i)
                     continue
                 self.frame.loc[i, col.name] = iso
-                self.add([i], col.name, sentence(f"date {quote(v)} lue comme {quote(iso)}",
-                                                 "écrivez les dates au format AAAA-MM-JJ"),
-                         "warning")
+                self.add(
+                    [i],
+                    col.name,
+                    sentence(
+                        f"date {quote(v)} lue comme {quote(iso)}",
+                        "écrivez les dates au format AAAA-MM-JJ",
+                    ),
+                    "warning",
+                )
                 continue
             if not DATE_RE.fullmatch(v):
                 bad.append(i)
@@ -1530,8 +1552,10 @@ class TableCheck:
         self._invalid(
             col,
             bad,
-            lambda p: f"code commune {quote(values[p])} invalide (5 caractères attendus, "
-            "ex. 03185, 2A004)",
+            lambda p: (
+                f"code commune {quote(values[p])} invalide (5 caractères attendus, "
+                "ex. 03185, 2A004)"
+            ),
             "écrivez le code INSEE de la commune (pas le code postal), sur 5 caractères",
         )
         codes = dict(unknown)
@@ -1554,8 +1578,9 @@ class TableCheck:
         first: dict[tuple[Any, ...], int] = {}
         dupes: list[tuple[int, int, tuple[Any, ...]]] = []
         for pos, key in zip(live.tolist(), keys, strict=True):
-            norm = tuple(None if (k is pd.NA or (isinstance(k, float) and np.isnan(k)))
-                         else k for k in key)
+            norm = tuple(
+                None if (k is pd.NA or (isinstance(k, float) and np.isnan(k))) else k for k in key
+            )
             if norm in first:
                 dupes.append((pos, first[norm], norm))
             else:
@@ -1630,7 +1655,7 @@ class TableCheck:
             ),
         )
         none = ~has_lat & ~has_lon
-        declared_address = np.array([v == "address" for v in prec])
+        declared_address = np.array([v == "address" for v in prec], dtype=bool)
         for i in np.flatnonzero(live & none & declared_address).tolist():
             self.add(
                 [i],
@@ -1643,7 +1668,7 @@ class TableCheck:
                 "warning",
             )
         both = has_lat & has_lon
-        declared_commune = np.array([v == "commune" for v in prec])
+        declared_commune = np.array([v == "commune" for v in prec], dtype=bool)
         for i in np.flatnonzero(self.live() & both & declared_commune).tolist():
             self.add(
                 [i],
@@ -1706,8 +1731,10 @@ class TableCheck:
         # Point in another commune than its code: a warning only (simplified boundaries).
         ok = np.flatnonzero(self.live() & both & ~declared_commune)
         codes = self.frame[code_column].to_numpy(dtype=object)
-        idx = np.array([shape.code_index.get(c, -1) if isinstance(c, str) else -1
-                        for c in codes[ok]], dtype=np.int64)
+        idx = np.array(
+            [shape.code_index.get(c, -1) if isinstance(c, str) else -1 for c in codes[ok]],
+            dtype=np.int64,
+        )
         with_code = idx >= 0
         rows, gi = ok[with_code], idx[with_code]
         if not len(rows):
@@ -1744,8 +1771,7 @@ class TableCheck:
 def unknown_commune_message(code: str, shape: DepartmentShape) -> str:
     """French description of a commune code absent from the département."""
     base = (
-        f"commune {quote(code)} absente de la liste {shape.cog_label} des communes du "
-        f"{shape.label}"
+        f"commune {quote(code)} absente de la liste {shape.cog_label} des communes du {shape.label}"
     )
     prefix = dept_prefix(code, shape.code)
     if prefix != shape.code:
@@ -1995,31 +2021,45 @@ def check_department_meta(
     code = meta.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         fixed = f"{code:02d}"
-        err("code", f"code {quote(code)} écrit comme un nombre, lu comme {quote(fixed)}",
-            f'écrivez code = "{fixed}" entre guillemets', "warning")
+        err(
+            "code",
+            f"code {quote(code)} écrit comme un nombre, lu comme {quote(fixed)}",
+            f'écrivez code = "{fixed}" entre guillemets',
+            "warning",
+        )
         code = fixed
     if code is not None:
         if not isinstance(code, str) or not DEPT_CODE_RE.fullmatch(code.strip().upper()):
-            err("code", f"code de département {quote(code)} invalide",
-                'écrivez le code INSEE du département entre guillemets, ex. "03", "41", "2A"')
+            err(
+                "code",
+                f"code de département {quote(code)} invalide",
+                'écrivez le code INSEE du département entre guillemets, ex. "03", "41", "2A"',
+            )
         else:
             code = code.strip().upper()
             out["code"] = code
             if not folder_name.startswith(code + "-"):
-                err(None, f"le dossier {quote(folder_name)} ne commence pas par le code {code}",
-                    f"nommez le dossier « {code}-<slug> »", "warning")
+                err(
+                    None,
+                    f"le dossier {quote(folder_name)} ne commence pas par le code {code}",
+                    f"nommez le dossier « {code}-<slug> »",
+                    "warning",
+                )
     for key in ("name", "slug", "axe_level"):
         v = meta.get(key)
         if key in meta and (not isinstance(v, str) or not v.strip()):
-            err(key, f"{key} doit être un texte non vide", f"écrivez {key} = \"...\"")
+            err(key, f"{key} doit être un texte non vide", f'écrivez {key} = "..."')
         elif isinstance(v, str):
             out[key] = v.strip()
 
     thr = meta.get("secrecy_threshold")
     if "secrecy_threshold" in meta:
         if isinstance(thr, bool) or not isinstance(thr, int) or thr < 1:
-            err("secrecy_threshold", f"seuil de secret statistique {quote(thr)} invalide",
-                "écrivez un entier positif, ex. secrecy_threshold = 11")
+            err(
+                "secrecy_threshold",
+                f"seuil de secret statistique {quote(thr)} invalide",
+                "écrivez un entier positif, ex. secrecy_threshold = 11",
+            )
         else:
             out["secrecy_threshold"] = thr
 
@@ -2028,8 +2068,12 @@ def check_department_meta(
         if v is None or v == "":
             out[key] = None
         elif not isinstance(v, str):
-            err(key, f"{key} doit être un texte", f'écrivez {key} = "..." ou retirez la clé',
-                "warning")
+            err(
+                key,
+                f"{key} doit être un texte",
+                f'écrivez {key} = "..." ou retirez la clé',
+                "warning",
+            )
             out[key] = None
         else:
             out[key] = v.strip()
@@ -2038,45 +2082,78 @@ def check_department_meta(
     if isinstance(axes, str):
         axes = [axes]
     if not isinstance(axes, list) or not all(isinstance(a, str) for a in axes):
-        err("digital_axes", "digital_axes doit être une liste de node_id",
-            'écrivez digital_axes = ["A11"]', "warning")
+        err(
+            "digital_axes",
+            "digital_axes doit être une liste de node_id",
+            'écrivez digital_axes = ["A11"]',
+            "warning",
+        )
         axes = []
     out["digital_axes"] = tuple(a.strip() for a in axes if a.strip())
 
     plan = meta.get("plan", {})
     if not isinstance(plan, dict):
-        err("plan", "[plan] doit être une table", "écrivez une table [plan] (name, years…)",
-            "warning")
+        err(
+            "plan",
+            "[plan] doit être une table",
+            "écrivez une table [plan] (name, years…)",
+            "warning",
+        )
         plan = {}
     elif not plan:
-        err("plan", "table [plan] absente : le nom du plan ne sera pas affiché",
-            "ajoutez une table [plan] avec name, short_name, years et source_id", "warning")
+        err(
+            "plan",
+            "table [plan] absente : le nom du plan ne sera pas affiché",
+            "ajoutez une table [plan] avec name, short_name, years et source_id",
+            "warning",
+        )
     out["plan"] = dict(plan)
 
     sources = meta.get("sources", {})
     clean: dict[str, dict[str, str]] = {}
     if not isinstance(sources, dict) or ("sources" in meta and not sources):
-        err("sources", "aucune source déclarée",
-            "ajoutez au moins une table [sources.<identifiant>] avec title, kind et vintage")
+        err(
+            "sources",
+            "aucune source déclarée",
+            "ajoutez au moins une table [sources.<identifiant>] avec title, kind et vintage",
+        )
         sources = {}
     for sid, src in sources.items():
         col = f"sources.{sid}"
         if not isinstance(src, dict):
-            err(col, f"la source {quote(sid)} doit être une table",
-                f"écrivez [sources.{sid}] suivi de title, kind, vintage", "warning")
+            err(
+                col,
+                f"la source {quote(sid)} doit être une table",
+                f"écrivez [sources.{sid}] suivi de title, kind, vintage",
+                "warning",
+            )
             continue
-        entry = {k: "" if src.get(k) is None else str(src.get(k)).strip()
-                 for k in ("title", "kind", "vintage", "licence", "url", "note")}
+        entry = {
+            k: "" if src.get(k) is None else str(src.get(k)).strip()
+            for k in ("title", "kind", "vintage", "licence", "url", "note")
+        }
         if not entry["title"]:
-            err(col, f"la source {quote(sid)} n'a pas de titre (title)",
-                "ajoutez title = \"...\" : il est affiché avec chaque chiffre", "warning")
+            err(
+                col,
+                f"la source {quote(sid)} n'a pas de titre (title)",
+                'ajoutez title = "..." : il est affiché avec chaque chiffre',
+                "warning",
+            )
             entry["title"] = sid
         if entry["kind"] not in SOURCE_KINDS:
-            err(col, f"kind {quote(entry['kind'])} non reconnu pour la source {quote(sid)}",
-                "utilisez seed, external ou registry", "warning")
+            err(
+                col,
+                f"kind {quote(entry['kind'])} non reconnu pour la source {quote(sid)}",
+                "utilisez seed, external ou registry",
+                "warning",
+            )
         if not entry["vintage"]:
-            err(col, f"la source {quote(sid)} n'a pas de millésime (vintage)",
-                "ajoutez vintage = \"AAAA\" (année des faits ou de publication)", "warning")
+            err(
+                col,
+                f"la source {quote(sid)} n'a pas de millésime (vintage)",
+                'ajoutez vintage = "AAAA" (année des faits ou de publication)',
+                "warning",
+            )
         clean[str(sid)] = entry
     out["sources"] = clean
     return out, problems, fatal
