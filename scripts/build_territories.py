@@ -448,7 +448,8 @@ def build(package_dir: Path, dry_run: bool = False) -> pd.DataFrame:
     for scheme, grp in summary.groupby("scheme_id", sort=False):
         print(f"Schéma {scheme} :")
         for r in grp.itertuples(index=False):
-            print(f"  {r.territory_id:<30} {r.communes:>4} communes  {r.population:>9,} hab."
+            word = "commune " if r.communes == 1 else "communes"
+            print(f"  {r.territory_id:<30} {r.communes:>4} {word}  {r.population:>9,} hab."
                   .replace(",", "\u202f"))
         n = int(grp["communes"].sum())
         print(f"  {'(non affectées)':<30} {n_total - n:>4} communes")
