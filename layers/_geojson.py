@@ -80,7 +80,7 @@ def json_safe(value: Any) -> Any:
 
 def points_collection(frame: pd.DataFrame, id_column: str, properties: Iterable[str]) -> dict:
     """FeatureCollection of points from ``lon``/``lat`` columns."""
-    props = list(properties)
+    props = [p for p in dict.fromkeys(properties) if p not in (id_column, "lon", "lat")]
     features = []
     for rec in frame[[id_column, "lon", "lat", *props]].to_dict("records"):
         features.append(

@@ -37,13 +37,16 @@ def frame(dep, state) -> pd.DataFrame:
     series = default_series(dep)
     if series is None:
         return pd.DataFrame(columns=["level", "code", "name", "count", "per_1000"])
-    indicator, year, _level = series
-    if state.beneficiaries_estimate:
+    indicator, year, level = series
+    if state.beneficiaries_estimate and level == "territory":
         data = estimate_commune_counts(dep, indicator, year)
         if data is not None and not data.empty:
-            return data
+            return data.rename(columns={"code_insee": "code", "nom": "name"}).assign(
+                level="commune",
+                per_1000=(data["count"] / data["population"] * 1000).astype("Float64"),
+            )
     data = beneficiaries_by_unit(dep, indicator)
-    return data[data["year"].astype(str) == year]
+    return data[(data["year"].astype(str) == year) & (data["level"] == level)]
 
 
 def caption(dep, state) -> str:
