@@ -828,7 +828,7 @@ def _check_rules(
     shape: DepartmentShape,
     epci_ids: set[str],
     arrondissements: set[str],
-    site_ids: set[str],
+    site_schemes: set[str],
 ) -> None:
     frame = rules.frame
     for i in np.flatnonzero(rules.live()).tolist():
@@ -875,15 +875,29 @@ def _check_rules(
                     "écrivez le code d'arrondissement INSEE (ex. 411)",
                 ),
             )
-        elif rule == "nearest_site" and isinstance(value, str) and value not in site_ids:
-            rules.add(
-                [i],
-                "value",
-                sentence(
-                    f"site {quote(value)} absent de sites.csv ; la ligne est rejetée",
-                    "indiquez un site_id de sites.csv",
-                ),
-            )
+        elif rule == "nearest_site":
+            if frame["territory_id"].iat[i] != "*":
+                rules.add(
+                    [i],
+                    "territory_id",
+                    sentence(
+                        "une règle nearest_site s'applique à tous les territoires du schéma ; "
+                        "la ligne est rejetée",
+                        "écrivez « * » dans territory_id",
+                    ),
+                )
+            elif value not in site_schemes:
+                rules.add(
+                    [i],
+                    "value",
+                    sentence(
+                        f"aucun site de sites.csv ne dessert un territoire du schéma "
+                        f"{quote(value if isinstance(value, str) else '')} ; la ligne est "
+                        "rejetée",
+                        "indiquez dans value le scheme_id des sites (sites.csv) dont la "
+                        "proximité définit les territoires",
+                    ),
+                )
 
 
 def _points(frame: pd.DataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1118,9 +1132,12 @@ def load_department(folder: Path, geo_dirs: Sequence[Path] = (DEFAULT_GEO_DIR,))
         territory_keys,
         territory_missing,
         "déclarez le territoire dans territories.csv ou corrigez l'identifiant",
+        mask=(rules.frame["rule"] != "nearest_site").fillna(True).to_numpy(dtype=bool),
     )
     arrondissements = set(communes["code_arrondissement"].dropna().astype(str))
-    _check_rules(rules, shape, epci_ids, arrondissements, set(sites.kept()["site_id"]))
+    kept_sites = sites.kept()
+    site_schemes = set(kept_sites.loc[kept_sites["territory_id"].notna(), "scheme_id"])
+    _check_rules(rules, shape, epci_ids, arrondissements, site_schemes)
 
     # department.toml references (non-fatal).
     toml_problems = list(toml_problems)

@@ -333,7 +333,8 @@ TERRITORY_RULES = FileSchema(
     "territory_rules.csv",
     (
         _scheme_col(),
-        _territory_col(),
+        # « * » = every territory of the scheme (``nearest_site`` rules).
+        Column("territory_id", "id", pattern=TERRITORY_ID + r"|\*"),
         Column("rule", "enum", domain=RULES),
         Column("value", empty="ok"),
         *_source_cols(),

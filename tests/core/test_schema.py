@@ -8,20 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import (
-    BENEFICIARIES_CSV,
-    DIGITAL_CSV,
-    PARTNERS_CSV,
-    PLAN_CSV,
-    SITES_CSV,
-    TERRITORY_COMMUNES_CSV,
-    TOML,
-    check_invariants,
-    digital_row,
-    edit,
-    expect_problem,
-    write_geo,
-)
 
 from core.departments import PackageError, load_department
 from core.schema import (
@@ -31,6 +17,23 @@ from core.schema import (
     geoms_to_l93,
     normalize_code_insee,
     to_l93,
+)
+from tests.core.package_fixture import (
+    ACTIONS_CSV,
+    BENEFICIARIES_CSV,
+    DIGITAL_CSV,
+    PARTNERS_CSV,
+    PLAN_CSV,
+    SCHEMES_CSV,
+    SITES_CSV,
+    TERRITORIES_CSV,
+    TERRITORY_COMMUNES_CSV,
+    TOML,
+    check_invariants,
+    digital_row,
+    edit,
+    expect_problem,
+    write_geo,
 )
 
 # --------------------------------------------------------------------------------------
@@ -283,7 +286,6 @@ def test_enum_out_of_domain_and_case_variant(load) -> None:  # noqa: ANN001
     ],
 )
 def test_enum_domains(load, column: str, old: str, new: str, fragment: str) -> None:  # noqa: ANN001
-    from conftest import SCHEMES_CSV
 
     files = (
         {"schemes.csv": edit(SCHEMES_CSV, old, new)}
@@ -381,7 +383,6 @@ def test_dangling_territory_and_scheme(load) -> None:  # noqa: ANN001
 
 
 def test_territory_of_unknown_scheme(load) -> None:  # noqa: ANN001
-    from conftest import TERRITORIES_CSV
 
     dep = load({"territories.csv": TERRITORIES_CSV + "cms,C1,CMS 1,,,,,seed,l.1\n"})
     expect_problem(dep.report, "territories.csv", 6, "scheme_id", "schéma « cms » absent")
@@ -420,7 +421,6 @@ def test_parent_cycle_is_rejected(load) -> None:  # noqa: ANN001
 
 
 def test_action_scope_references(load) -> None:  # noqa: ANN001
-    from conftest import ACTIONS_CSV
 
     text = edit(ACTIONS_CSV, "territories,mds,S,", "territories,mds,S|W,")
     text = edit(text, "communes,,03001,", "communes,,3002|03999,")
