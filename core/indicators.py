@@ -249,8 +249,7 @@ def estimate_commune_counts(
         Columns :data:`ESTIMATE_COLUMNS`, one row per commune of each territory with a
         known perimeter; ``estimated`` is always True and ``method_fr`` says how the
         figure was made. Before suppression the commune counts of a territory sum to its
-        count (largest-remainder rounding). A territory whose own count is below the
-        threshold has all its communes suppressed.
+        count (largest-remainder rounding); suppression is applied after spreading.
     """
     b = dep.beneficiaries
     rows = b.loc[
@@ -295,7 +294,6 @@ def estimate_commune_counts(
                 "year": r.year,
                 "population": com.loc[codes, "population"].to_numpy(),
                 "count": counts,
-                "territory_count": int(r.count),
                 "estimated": True,
                 "approximate": bool(approximate),
                 "method_fr": method,
@@ -311,8 +309,9 @@ def estimate_commune_counts(
     out["count"] = out["count"].astype("Int64")
     out["suppressed"] = False
     if apply_secrecy:
-        thr = dep.secrecy_threshold
-        hidden = is_suppressed(out["count"], thr) | (out["territory_count"] < thr)
+        # A commune share never exceeds its territory count, so a territory below the
+        # threshold has all its communes hidden too.
+        hidden = is_suppressed(out["count"], dep.secrecy_threshold)
         out["suppressed"] = hidden.to_numpy()
         out["count"] = out["count"].mask(hidden)
     return _typed_estimates(out[ESTIMATE_COLUMNS])
