@@ -494,7 +494,7 @@ def key_figures(
         .itertuples(index=False)
     ):
         count = None if pd.isna(r.count) else int(r.count)
-        common = dict(
+        common: dict[str, Any] = dict(
             year=_str(r.year),
             source=_str(r.source_title),
             source_id=_str(r.source_id),

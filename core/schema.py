@@ -1967,7 +1967,7 @@ def _polygonal_part(geom: Any) -> Any:
     if geom is None or shapely.get_type_id(geom) in (3, 6):
         return geom
     parts = [g for g in shapely.get_parts(geom) if shapely.get_type_id(g) in (3, 6)]
-    polys = []
+    polys: list[Any] = []
     for p in parts:
         polys.extend(shapely.get_parts(p) if shapely.get_type_id(p) == 6 else [p])
     return shapely.multipolygons(polys) if polys else shapely.from_wkt("POLYGON EMPTY")

@@ -793,3 +793,45 @@ def test_report_invariants_hold_on_a_messy_package(load) -> None:  # noqa: ANN00
     assert frame["row"].dtype == "Int64"
     assert "3 erreurs" in dep.report.summary_fr()
     assert pd.api.types.is_string_dtype(frame["text"])
+
+
+def test_excel_export_with_bom_and_crlf_is_read(make_package, geo_dir) -> None:  # noqa: ANN001
+    folder = make_package()
+    text = edit(PARTNERS_CSV, ",03190,", ",03999,").replace("\n", "\r\n")
+    (folder / "partners.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    dep = load_department(folder, geo_dirs=[geo_dir])
+    # Line numbers are unchanged by CRLF; the BOM does not spoil the first column name.
+    expect_problem(dep.report, "partners.csv", 4, "code_insee", "« 03999 »")
+    assert dep.partners["partner_id"].tolist() == ["P1", "P2"]
+
+
+def test_utf16_file_is_rejected(make_package, geo_dir) -> None:  # noqa: ANN001
+    folder = make_package()
+    (folder / "partners.csv").write_bytes(PARTNERS_CSV.encode("utf-16"))
+    dep = load_department(folder, geo_dirs=[geo_dir])
+    expect_problem(dep.report, "partners.csv", 1, None, "encodé en UTF-16")
+
+
+def test_dates(load) -> None:  # noqa: ANN001
+    text = edit(PARTNERS_CSV, "l.50,2025-01-01", "l.50,21/05/2025")
+    text = edit(text, "l.52,", "l.52,2025-13-01")
+    dep = load({"partners.csv": text})
+    expect_problem(
+        dep.report,
+        "partners.csv",
+        2,
+        "date_maj",
+        "« 21/05/2025 » lue comme « 2025-05-21 »",
+        severity="warning",
+    )
+    expect_problem(
+        dep.report,
+        "partners.csv",
+        4,
+        "date_maj",
+        "« 2025-13-01 » invalide",
+        "ignorée",
+        severity="warning",
+    )
+    p = dep.partners.set_index("partner_id")
+    assert p.loc["P1", "date_maj"] == "2025-05-21" and pd.isna(p.loc["P3", "date_maj"])
