@@ -1009,10 +1009,8 @@ def load_department(folder: Path, geo_dirs: Sequence[Path] = (DEFAULT_GEO_DIR,))
     communes["rep_lon"] = rep.x.to_numpy()
     communes["rep_lat"] = rep.y.to_numpy()
     outline = layers["departement"]
-    cog = geo_meta.get("cog_vintage") or geo_meta.get("cog_year") or geo_meta.get("cog") or ""
-    cog_label = (
-        f"COG {cog}" if cog and not str(cog).upper().startswith("COG") else (cog or "COG 2026")
-    )
+    # Vintage of the commune list, written by scripts/build_geo.py in the meta layer.
+    cog_label = f"COG {geo_meta.get('cog_vintage') or '2026'}"
     shape = DepartmentShape.from_layers(code, settings["name"], cog_label, outline, communes)
     ctx = ParseContext(shape, frozenset(settings["sources"]))
 
