@@ -37,3 +37,13 @@ UNKNOWN_PERIMETER = (
 )
 OFFLINE_NOTE = "Carte hors ligne : fond blanc et géométries de l'application, aucune tuile."
 SECRECY_NOTE = "Les effectifs inférieurs à {threshold} sont masqués (secret statistique)."
+
+DROPDOWN = {
+    "select_all": "Tout sélectionner",
+    "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionné(s)",
+    "search": "Rechercher",
+    "clear_search": "Effacer la recherche",
+    "clear_selection": "Effacer la sélection",
+    "no_options_found": "Aucun résultat",
+}

@@ -85,19 +85,21 @@ def serve_layout(registry, code: str) -> html.Div:
     figure = build_figure(dep, assets, state, DEFAULT_VISIBLE)
     sidebar = html.Aside([
         control(labels.DEPARTEMENT, dcc.Dropdown(
-            id=ids.DEPARTEMENT, options=registry.options(), value=code, clearable=False),
+            id=ids.DEPARTEMENT, options=registry.options(), value=code, clearable=False,
+            labels=labels.DROPDOWN),
             ids.DEPARTEMENT),
         control(labels.SCHEME, dcc.Dropdown(
             id=ids.SCHEME, options=scheme_options(dep), value=dep.default_scheme,
-            clearable=False), ids.SCHEME),
+            clearable=False, labels=labels.DROPDOWN), ids.SCHEME),
         control(labels.AXES, html.Div([
             dcc.Dropdown(id=ids.AXES, options=axes_dropdown_options(dep), value=[], multi=True,
-                         placeholder=labels.AXES_PLACEHOLDER, searchable=True),
+                         placeholder=labels.AXES_PLACEHOLDER, searchable=True,
+                         labels=labels.DROPDOWN),
             html.Button(labels.AXES_CLEAR, id=ids.AXES_CLEAR, className="link-button"),
         ]), ids.AXES),
         control(labels.GOTO, dcc.Dropdown(
             id=ids.GOTO, options=goto_options(dep, dep.default_scheme), value=None,
-            placeholder=labels.GOTO_PLACEHOLDER, searchable=True), ids.GOTO),
+            placeholder=labels.GOTO_PLACEHOLDER, searchable=True, labels=labels.DROPDOWN), ids.GOTO),
         html.Fieldset([
             html.Legend(labels.LAYERS),
             dcc.Checklist(id=ids.LAYERS, options=[

@@ -105,7 +105,6 @@ def traces(dep, assets, state) -> list[dict]:
                 for code in shown["code"]
             ],
             "text": [h for h, ok in zip(hover, data[value_col].notna(), strict=True) if ok],
-            "hovertemplate": "%{text}<extra></extra>",
             "hoverinfo": "text",
         }
     ]

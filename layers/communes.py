@@ -47,7 +47,6 @@ def traces(dep, assets, state) -> list[dict]:
             "marker": {"line": {"color": _style.COMMUNE_LINE, "width": 0.4}},
             "customdata": [[LAYER_ID, code] for code in ids],
             "text": hover,
-            "hovertemplate": "%{text}<extra></extra>",
             "hoverinfo": "text" if state.click_level == "commune" else "skip",
             "showlegend": False,
         }

@@ -91,7 +91,6 @@ def traces(dep, assets, state) -> list[dict]:
             },
             "customdata": [[LAYER_ID, t, scheme] for t in drawn["territory_id"]],
             "text": hover,
-            "hovertemplate": "%{text}<extra></extra>",
             "hoverinfo": "text" if state.click_level == "territory" else "skip",
             "showlegend": False,
         }

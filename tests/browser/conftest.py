@@ -39,19 +39,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def server_url():
+def server_url(tmp_path_factory):
     """``python app.py`` on a free loopback port, as a user starts it."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    log_path = tmp_path_factory.mktemp("server") / "app.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed at teardown)
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"app.py exited early:\n{proc.stdout.read()}")
+            log.close()
+            raise RuntimeError(f"app.py exited early:\n{log_path.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/api/departements", timeout=2) as resp:
                 if resp.status == 200:
@@ -60,13 +63,16 @@ def server_url():
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("app.py did not answer within 90 s")
+        log.close()
+        raise RuntimeError(f"app.py did not answer within 90 s:\n{log_path.read_text()}")
     yield url
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+    log.close()
 
 
 @pytest.fixture(scope="session")

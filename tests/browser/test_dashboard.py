@@ -29,11 +29,11 @@ def wait_for_trace_length(page, meta: str, n: int, key: str = "locations") -> No
 
 
 def choose(page, dropdown_id: str, text: str) -> None:
-    """Pick an option of a dcc.Dropdown by typing, as a keyboard user would."""
+    """Pick an option of a dcc.Dropdown: open it, search, click the first match."""
     page.click(f"#{dropdown_id}")
-    page.keyboard.type(text)
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
+    page.fill(".dash-dropdown-search", text)
+    page.locator("[role=option]", has_text=text).first.click()
+    page.keyboard.press("Escape")
 
 
 def test_loir_et_cher_first_paint(page):
@@ -76,8 +76,19 @@ def test_axe_filter_changes_partners_and_actions(page):
 
 
 def test_click_territory_opens_panel(page):
-    box = page.locator(f"{GRAPH} .maplibregl-canvas, {GRAPH} canvas").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # Hide the point layers so the click lands on a polygon, not on the nearest marker.
+    for value in ("sites", "partners:emploi", "partners:iae", "partners:social",
+                  "partners:services", "partners:autres", "digital_points"):
+        page.locator(f'#layers label:has(input[value="{value}"])').click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).data.filter(t => t.type === 'scattermap')"
+        ".every(t => t.visible === false)", arg=GRAPH, timeout=20000)
+    box = page.locator(f"{GRAPH} .maplibregl-canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 10, y - 10)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
     page.wait_for_selector("#panel-title", timeout=20000)
     panel = page.inner_text("#panel")
     assert "Chiffres clés" in panel
