@@ -63,6 +63,15 @@ def figures_list(figures: Iterable[dict]) -> html.Dl:
     return html.Dl(items, className="figures")
 
 
+def derivation_details(scheme_row, badge: str) -> html.Details:
+    """The perimeter flag, with how the perimeter was derived one click away."""
+    text = _text(scheme_row["derivation"]) if scheme_row is not None else ""
+    return html.Details([
+        html.Summary([flag(badge), " Comment ce périmètre a été établi"]),
+        html.P(text, className="note"),
+    ], className="derivation")
+
+
 def unit_header(dep, selection: dict) -> tuple[str, list]:
     """Title and sub-lines of the selected unit."""
     kind, code = selection["type"], selection["code"]
@@ -78,8 +87,7 @@ def unit_header(dep, selection: dict) -> tuple[str, list]:
         if status == "unknown":
             lines.append(html.P(labels.UNKNOWN_PERIMETER, className="warning"))
         elif status == "approximate":
-            lines.append(html.P([flag("périmètre approximatif"), " ",
-                                 _text(srow["derivation"]) if srow is not None else ""]))
+            lines.append(derivation_details(srow, "périmètre approximatif"))
         if not terr.empty and not is_missing(terr["note"].iloc[0] if "note" in terr else None):
             lines.append(html.P(terr["note"].iloc[0], className="note"))
         return name, lines
@@ -208,10 +216,7 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
             ]) for r in table.itertuples(index=False)
         ] or [html.Li("Aucun territoire connu pour ce découpage.")], className="legend-list"))
         status = str(srow["perimeter_status"]) if srow is not None else "unknown"
-        parts.append(html.P([
-            flag(terr_layer.PERIMETER_LABELS.get(status, status)),
-            " ", _text(srow["derivation"]) if srow is not None else "",
-        ], className="note"))
+        parts.append(derivation_details(srow, terr_layer.PERIMETER_LABELS.get(status, status)))
     symbols = [
         ("epci", "line-epci", "EPCI (trait violet ; zone pâle : partie hors département)"),
         ("communes", "line-commune", "Communes (trait gris)"),

@@ -29,6 +29,16 @@ def list_actions(axes, code):
 
 
 @callback(
+    Output(ids.AXES, "value", allow_duplicate=True),
+    Input(ids.AXES_CLEAR, "n_clicks"),
+    prevent_initial_call=True,
+)
+def clear_axes(_n_clicks):
+    """« Effacer le filtre » empties the axe selection."""
+    return []
+
+
+@callback(
     Output(ids.LEGEND, "children"),
     Output(ids.CAPTION, "children"),
     Output(ids.GOTO, "options"),

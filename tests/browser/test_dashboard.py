@@ -114,3 +114,24 @@ def test_no_request_leaves_loopback(page):
                if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:)", u)]
     assert page.requests_seen, "no request recorded at all"
     assert outside == []
+
+
+def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for _ in range(5):  # département, découpage, axes, effacer, aller à
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "goto"
+    page.keyboard.press("Enter")
+    page.keyboard.type("Romorantin")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#panel-title", timeout=20000)
+    assert "Romorantin" in page.inner_text("#panel-title")
+    choose(page, "axes", "Faciliter l'accès au numérique")
+    page.wait_for_function("() => document.querySelectorAll('#axes .dash-dropdown-value-item, "
+                           "#axes [class*=value]').length > 0", timeout=20000)
+    filtered = page.inner_text("#actions-count")
+    page.focus("#axes-clear")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(n) => document.querySelector('#actions-count').innerText !== n",
+                           arg=filtered, timeout=20000)
