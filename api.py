@@ -6,9 +6,9 @@ serves a layer (``?axes=A1,A2&scheme=mdcs_2019``), so a planner can load it in Q
 
 from __future__ import annotations
 
+import orjson
 from flask import Flask, Response, request
 
-import orjson
 import registry
 from layers import LAYERS, ViewState
 from layers import beneficiaries as benef_layer
@@ -33,20 +33,27 @@ def departements() -> Response:
     items = []
     for code in reg.codes():
         dep = reg.get(code).dep
-        items.append({
-            "code": code,
-            "nom": dep.name,
-            "n_communes": int(len(dep.communes)),
-            "plan": dep.plan_info.get("name"),
-            "schemes": [
-                {"scheme_id": r.scheme_id, "label": r.label, "perimeter_status": r.perimeter_status}
-                for r in dep.schemes.itertuples(index=False)
-            ],
-            "layers": [f"/api/departements/{code}/layers/{layer}.geojson" for layer in API_LAYERS],
-        })
+        items.append(
+            {
+                "code": code,
+                "nom": dep.name,
+                "n_communes": int(len(dep.communes)),
+                "plan": dep.plan_info.get("name"),
+                "schemes": [
+                    {
+                        "scheme_id": r.scheme_id,
+                        "label": r.label,
+                        "perimeter_status": r.perimeter_status,
+                    }
+                    for r in dep.schemes.itertuples(index=False)
+                ],
+                "layers": [
+                    f"/api/departements/{code}/layers/{layer}.geojson" for layer in API_LAYERS
+                ],
+            }
+        )
     failures = [
-        {"code": f.code, "problemes": [str(p) for p in f.problems]}
-        for f in reg.failures.values()
+        {"code": f.code, "problemes": [str(p) for p in f.problems]} for f in reg.failures.values()
     ]
     return _json({"departements": items, "paquets_en_erreur": failures})
 
@@ -59,16 +66,20 @@ def layer_geojson(code: str, layer: str) -> Response:
     """One layer as GeoJSON with the same filters as the map."""
     reg = registry.current()
     if code not in reg.entries:
-        return _error(f"Département « {code} » inconnu. Codes disponibles : "
-                      f"{', '.join(reg.codes())}.", 404)
+        return _error(
+            f"Département « {code} » inconnu. Codes disponibles : {', '.join(reg.codes())}.", 404
+        )
     if layer not in API_LAYERS:
         return _error(f"Couche « {layer} » inconnue. Couches : {', '.join(API_LAYERS)}.", 404)
     entry = reg.get(code)
     dep = entry.dep
     scheme = request.args.get("scheme") or dep.default_scheme
     if scheme not in set(dep.schemes["scheme_id"]):
-        return _error(f"Découpage « {scheme} » inconnu pour le {code}. Découpages : "
-                      f"{', '.join(dep.schemes['scheme_id'])}.", 400)
+        return _error(
+            f"Découpage « {scheme} » inconnu pour le {code}. Découpages : "
+            f"{', '.join(dep.schemes['scheme_id'])}.",
+            400,
+        )
     axes = tuple(a for a in request.args.get("axes", "").split(",") if a)
     unknown = [a for a in axes if a not in set(dep.plan["node_id"])]
     if unknown:
@@ -76,8 +87,12 @@ def layer_geojson(code: str, layer: str) -> Response:
     mode = request.args.get("mode", "rate")
     if mode not in ("rate", "count"):
         return _error("Paramètre mode : « rate » ou « count ».", 400)
-    state = ViewState(scheme_id=scheme, axes=axes, beneficiaries_mode=mode,
-                      beneficiaries_estimate=request.args.get("estimate") == "1")
+    state = ViewState(
+        scheme_id=scheme,
+        axes=axes,
+        beneficiaries_mode=mode,
+        beneficiaries_estimate=request.args.get("estimate") == "1",
+    )
     if layer in POLYGON_IDS:
         frame = LAYERS[layer].frame(dep, state)
         fc = feature_collection(frame, POLYGON_IDS[layer], _properties(frame))
@@ -86,7 +101,9 @@ def layer_geojson(code: str, layer: str) -> Response:
         fc = feature_collection(frame, "siren_epci", _properties(frame))
     elif layer in POINT_IDS:
         frame = LAYERS[layer].frame(dep, state)
-        fc = points_collection(frame, POINT_IDS[layer], _properties(frame, ("geometry", "lon", "lat")))
+        fc = points_collection(
+            frame, POINT_IDS[layer], _properties(frame, ("geometry", "lon", "lat"))
+        )
     else:
         fc = _beneficiaries(dep, entry.assets, state)
     fc["metadata"] = {
@@ -115,15 +132,20 @@ def _beneficiaries(dep, assets, state) -> dict:
     features = []
     for rec in data.to_dict("records"):
         code = str(rec["code"])
-        features.append({
-            "type": "Feature", "id": code, "geometry": geometry.get(code),
-            "properties": {k: json_safe(v) for k, v in rec.items() if k != "geometry"},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "geometry": geometry.get(code),
+                "properties": {k: json_safe(v) for k, v in rec.items() if k != "geometry"},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def register_api(server: Flask) -> None:
     """Add the API routes to the Dash app's Flask server."""
     server.add_url_rule("/api/departements", "api_departements", departements)
-    server.add_url_rule("/api/departements/<code>/layers/<layer>.geojson", "api_layer",
-                        layer_geojson)
+    server.add_url_rule(
+        "/api/departements/<code>/layers/<layer>.geojson", "api_layer", layer_geojson
+    )

@@ -12,8 +12,9 @@ import registry
 from api import register_api
 
 
-def create_app(settings: config.Settings | None = None,
-               reg: registry.Registry | None = None) -> Dash:
+def create_app(
+    settings: config.Settings | None = None, reg: registry.Registry | None = None
+) -> Dash:
     """Build the app for ``settings`` (packages loaded once, here, read-only afterwards)."""
     settings = settings or config.Settings()
     reg = reg or registry.Registry.load(settings.data_dirs, settings.geo_dirs)
@@ -26,6 +27,7 @@ def create_app(settings: config.Settings | None = None,
         title="Atlas de l'insertion",
         update_title=None,
         serve_locally=True,
+        compress=True,
         assets_folder=str(config.ROOT / "assets"),
     )
     app.layout = lambda: layout.serve_layout(reg, settings.departement)
@@ -41,14 +43,19 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings)
     reg = registry.current()
     if settings.departement not in reg.entries:
-        print(f"Département « {settings.departement} » non disponible ; "
-              f"disponibles : {', '.join(reg.codes())}.", file=sys.stderr)
+        print(
+            f"Département « {settings.departement} » non disponible ; "
+            f"disponibles : {', '.join(reg.codes())}.",
+            file=sys.stderr,
+        )
     for failure in reg.failures.values():
         print(f"Paquet {failure.code} non chargé :", file=sys.stderr)
         for problem in failure.problems:
             print(f"  - {problem}", file=sys.stderr)
-    print(f"Atlas de l'insertion : http://{settings.host}:{settings.port}/ "
-          f"({len(reg.entries)} départements)")
+    print(
+        f"Atlas de l'insertion : http://{settings.host}:{settings.port}/ "
+        f"({len(reg.entries)} départements)"
+    )
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
 
 

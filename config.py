@@ -44,14 +44,26 @@ def from_args(argv: list[str] | None = None, environ: dict[str, str] | None = No
         prog="python app.py",
         description="Atlas de l'insertion : carte interactive de la politique d'insertion.",
     )
-    parser.add_argument("--host", default=env.get("ATLAS_HOST", "127.0.0.1"),
-                        help="adresse d'écoute (défaut : 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=int(env.get("ATLAS_PORT", "8050")),
-                        help="port (défaut : 8050)")
-    parser.add_argument("--departement", default=env.get("ATLAS_DEPARTEMENT", DEFAULT_DEPARTEMENT),
-                        help="code du département affiché à l'ouverture (défaut : 41)")
-    parser.add_argument("--data-dir", action="append", default=[], type=Path,
-                        help="dossier de paquets départementaux supplémentaire (répétable)")
+    parser.add_argument(
+        "--host",
+        default=env.get("ATLAS_HOST", "127.0.0.1"),
+        help="adresse d'écoute (défaut : 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=int(env.get("ATLAS_PORT", "8050")), help="port (défaut : 8050)"
+    )
+    parser.add_argument(
+        "--departement",
+        default=env.get("ATLAS_DEPARTEMENT", DEFAULT_DEPARTEMENT),
+        help="code du département affiché à l'ouverture (défaut : 41)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="dossier de paquets départementaux supplémentaire (répétable)",
+    )
     parser.add_argument("--debug", action="store_true", help="mode débogage de Dash")
     args = parser.parse_args(argv)
     extra = [*args.data_dir, *_split_dirs(env.get("ATLAS_DATA_DIRS"))]

@@ -15,8 +15,10 @@ def scheme_options(dep) -> list[dict]:
     """Scheme selector options, the perimeter status in the label."""
     status = {"official": "officiel", "approximate": "approximatif", "unknown": "inconnu"}
     return [
-        {"label": f"{r.label} — périmètre {status.get(r.perimeter_status, r.perimeter_status)}",
-         "value": r.scheme_id}
+        {
+            "label": f"{r.label} — périmètre {status.get(r.perimeter_status, r.perimeter_status)}",
+            "value": r.scheme_id,
+        }
         for r in dep.schemes.itertuples(index=False)
     ]
 
@@ -26,8 +28,12 @@ def axes_dropdown_options(dep) -> list[dict]:
     out = []
     for opt in axe_options(dep):
         group = opt.get("group_label")
-        out.append({"label": f"{group} › {opt['label']}" if group else opt["label"],
-                    "value": opt["node_id"]})
+        out.append(
+            {
+                "label": f"{group} › {opt['label']}" if group else opt["label"],
+                "value": opt["node_id"],
+            }
+        )
     return out
 
 
@@ -35,12 +41,18 @@ def goto_options(dep, scheme_id: str | None) -> list[dict]:
     """Everything a user can jump to from the keyboard: territories, EPCI, communes."""
     scheme = scheme_id or dep.default_scheme
     terr = dep.territories[dep.territories["scheme_id"] == scheme]
-    opts = [{"label": f"Territoire : {r.name}", "value": f"territory|{r.territory_id}|{scheme}"}
-            for r in terr.itertuples(index=False)]
-    opts += [{"label": f"EPCI : {r.nom}", "value": f"epci|{r.siren_epci}|"}
-             for r in dep.epci.sort_values("nom").itertuples(index=False)]
-    opts += [{"label": f"Commune : {r.nom} ({r.code_insee})", "value": f"commune|{r.code_insee}|"}
-             for r in dep.communes.sort_values("nom").itertuples(index=False)]
+    opts = [
+        {"label": f"Territoire : {r.name}", "value": f"territory|{r.territory_id}|{scheme}"}
+        for r in terr.itertuples(index=False)
+    ]
+    opts += [
+        {"label": f"EPCI : {r.nom}", "value": f"epci|{r.siren_epci}|"}
+        for r in dep.epci.sort_values("nom").itertuples(index=False)
+    ]
+    opts += [
+        {"label": f"Commune : {r.nom} ({r.code_insee})", "value": f"commune|{r.code_insee}|"}
+        for r in dep.communes.sort_values("nom").itertuples(index=False)
+    ]
     return opts
 
 
@@ -66,8 +78,11 @@ def caption_text(dep, state: ViewState) -> str:
     if rows.empty:
         return ""
     row = rows.iloc[0]
-    status = {"official": "périmètre officiel", "approximate": "périmètre approximatif",
-              "unknown": "périmètre inconnu"}.get(row["perimeter_status"], "")
+    status = {
+        "official": "périmètre officiel",
+        "approximate": "périmètre approximatif",
+        "unknown": "périmètre inconnu",
+    }.get(row["perimeter_status"], "")
     return f"{dep.name} — {row['label']} ({status})"
 
 
@@ -83,88 +98,201 @@ def serve_layout(registry, code: str) -> html.Div:
     dep, assets = entry.dep, entry.assets
     state = ViewState(scheme_id=dep.default_scheme)
     figure = build_figure(dep, assets, state, DEFAULT_VISIBLE)
-    sidebar = html.Aside([
-        control(labels.DEPARTEMENT, dcc.Dropdown(
-            id=ids.DEPARTEMENT, options=registry.options(), value=code, clearable=False,
-            labels=labels.DROPDOWN),
-            ids.DEPARTEMENT),
-        control(labels.SCHEME, dcc.Dropdown(
-            id=ids.SCHEME, options=scheme_options(dep), value=dep.default_scheme,
-            clearable=False, labels=labels.DROPDOWN), ids.SCHEME),
-        control(labels.AXES, html.Div([
-            dcc.Dropdown(id=ids.AXES, options=axes_dropdown_options(dep), value=[], multi=True,
-                         placeholder=labels.AXES_PLACEHOLDER, searchable=True,
-                         labels=labels.DROPDOWN),
-            html.Button(labels.AXES_CLEAR, id=ids.AXES_CLEAR, className="link-button"),
-        ]), ids.AXES),
-        control(labels.GOTO, dcc.Dropdown(
-            id=ids.GOTO, options=goto_options(dep, dep.default_scheme), value=None,
-            placeholder=labels.GOTO_PLACEHOLDER, searchable=True, labels=labels.DROPDOWN), ids.GOTO),
-        html.Fieldset([
-            html.Legend(labels.LAYERS),
-            dcc.Checklist(id=ids.LAYERS, options=[
-                {"label": lab, "value": key} for key, (lab, _) in TOGGLES.items()
-            ], value=list(DEFAULT_VISIBLE), className="checklist"),
-        ]),
-        html.Fieldset([
-            html.Legend(labels.BENEF),
-            dcc.RadioItems(id=ids.BENEF_MODE, options=[
-                {"label": v, "value": k} for k, v in labels.BENEF_MODES.items()], value="rate"),
-            dcc.Checklist(id=ids.BENEF_ESTIMATE, options=[
-                {"label": labels.BENEF_ESTIMATE, "value": "estimate"}], value=[]),
-        ]),
-        html.Fieldset([
-            html.Legend(labels.CLICK_LEVEL),
-            dcc.RadioItems(id=ids.CLICK_LEVEL, options=[
-                {"label": v, "value": k} for k, v in labels.CLICK_LEVELS.items()],
-                value="territory"),
-        ]),
-        html.Fieldset([
-            html.Legend(labels.MAP_STYLE),
-            dcc.RadioItems(id=ids.MAP_STYLE, options=[
-                {"label": v, "value": k} for k, v in MAP_STYLES.items()], value="white-bg"),
-        ]),
-    ], className="sidebar", **{"aria-label": "Filtres et couches"})
+    sidebar = html.Aside(
+        [
+            control(
+                labels.DEPARTEMENT,
+                dcc.Dropdown(
+                    id=ids.DEPARTEMENT,
+                    options=registry.options(),
+                    value=code,
+                    clearable=False,
+                    labels=labels.DROPDOWN,
+                ),
+                ids.DEPARTEMENT,
+            ),
+            control(
+                labels.SCHEME,
+                dcc.Dropdown(
+                    id=ids.SCHEME,
+                    options=scheme_options(dep),
+                    value=dep.default_scheme,
+                    clearable=False,
+                    labels=labels.DROPDOWN,
+                ),
+                ids.SCHEME,
+            ),
+            control(
+                labels.AXES,
+                html.Div(
+                    [
+                        dcc.Dropdown(
+                            id=ids.AXES,
+                            options=axes_dropdown_options(dep),
+                            value=[],
+                            multi=True,
+                            placeholder=labels.AXES_PLACEHOLDER,
+                            searchable=True,
+                            labels=labels.DROPDOWN,
+                        ),
+                        html.Button(labels.AXES_CLEAR, id=ids.AXES_CLEAR, className="link-button"),
+                    ]
+                ),
+                ids.AXES,
+            ),
+            control(
+                labels.GOTO,
+                dcc.Dropdown(
+                    id=ids.GOTO,
+                    options=goto_options(dep, dep.default_scheme),
+                    value=None,
+                    placeholder=labels.GOTO_PLACEHOLDER,
+                    searchable=True,
+                    labels=labels.DROPDOWN,
+                ),
+                ids.GOTO,
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(labels.LAYERS),
+                    dcc.Checklist(
+                        id=ids.LAYERS,
+                        options=[{"label": lab, "value": key} for key, (lab, _) in TOGGLES.items()],
+                        value=list(DEFAULT_VISIBLE),
+                        className="checklist",
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(labels.BENEF),
+                    dcc.RadioItems(
+                        id=ids.BENEF_MODE,
+                        options=[{"label": v, "value": k} for k, v in labels.BENEF_MODES.items()],
+                        value="rate",
+                    ),
+                    dcc.Checklist(
+                        id=ids.BENEF_ESTIMATE,
+                        options=[{"label": labels.BENEF_ESTIMATE, "value": "estimate"}],
+                        value=[],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(labels.CLICK_LEVEL),
+                    dcc.RadioItems(
+                        id=ids.CLICK_LEVEL,
+                        options=[{"label": v, "value": k} for k, v in labels.CLICK_LEVELS.items()],
+                        value="territory",
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(labels.MAP_STYLE),
+                    dcc.RadioItems(
+                        id=ids.MAP_STYLE,
+                        options=[{"label": v, "value": k} for k, v in MAP_STYLES.items()],
+                        value="white-bg",
+                    ),
+                ]
+            ),
+        ],
+        className="sidebar",
+        **{"aria-label": "Filtres et couches"},
+    )
 
-    map_tab = html.Div([
-        html.P(caption_text(dep, state), id=ids.CAPTION, className="caption"),
-        dcc.Graph(id=ids.MAP, figure=figure, className="map",
-                  config={"displaylogo": False, "scrollZoom": True,
-                          "modeBarButtonsToRemove": ["select2d", "lasso2d"]}),
-        html.Div(panels.legend(dep, state, DEFAULT_VISIBLE), id=ids.LEGEND, className="legend"),
-    ])
-    main = html.Main([
-        dcc.Tabs(id=ids.TABS, value="map", children=[
-            dcc.Tab(label=labels.TAB_MAP, value="map", children=map_tab),
-            dcc.Tab(label=labels.TAB_TABLE, value="table",
-                    children=html.Div(id=ids.TABLE, className="tables")),
-            dcc.Tab(label=labels.TAB_QUALITY, value="quality",
-                    children=html.Div(panels.quality_view(dep), id=ids.QUALITY)),
-            dcc.Tab(label=labels.TAB_SOURCES, value="sources",
-                    children=html.Div(panels.sources_view(dep), id=ids.SOURCES)),
-        ]),
-    ], className="main")
+    map_tab = html.Div(
+        [
+            html.P(caption_text(dep, state), id=ids.CAPTION, className="caption"),
+            dcc.Graph(
+                id=ids.MAP,
+                figure=figure,
+                className="map",
+                config={
+                    "displaylogo": False,
+                    "scrollZoom": True,
+                    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                },
+            ),
+            html.Div(panels.legend(dep, state, DEFAULT_VISIBLE), id=ids.LEGEND, className="legend"),
+        ]
+    )
+    main = html.Main(
+        [
+            dcc.Tabs(
+                id=ids.TABS,
+                value="map",
+                children=[
+                    dcc.Tab(label=labels.TAB_MAP, value="map", children=map_tab),
+                    dcc.Tab(
+                        label=labels.TAB_TABLE,
+                        value="table",
+                        children=html.Div(id=ids.TABLE, className="tables"),
+                    ),
+                    dcc.Tab(
+                        label=labels.TAB_QUALITY,
+                        value="quality",
+                        children=html.Div(panels.quality_view(dep), id=ids.QUALITY),
+                    ),
+                    dcc.Tab(
+                        label=labels.TAB_SOURCES,
+                        value="sources",
+                        children=html.Div(panels.sources_view(dep), id=ids.SOURCES),
+                    ),
+                ],
+            ),
+        ],
+        className="main",
+    )
     actions = actions_for(dep, [])
-    side = html.Section([
-        html.Div([
-            html.Button("×", id=ids.PANEL_CLOSE, className="close",
-                        title=labels.PANEL_CLOSE, **{"aria-label": labels.PANEL_CLOSE}),
-            html.Div(html.P(labels.PANEL_EMPTY, className="muted"), id=ids.PANEL),
-        ], className="panel", **{"aria-live": "polite"}),
-        html.Div([
-            html.H2([labels.ACTIONS_TITLE, " ",
-                     html.Span(f"({len(actions)})", id=ids.ACTIONS_COUNT)]),
-            html.Div(panels.action_items(dep, actions), id=ids.ACTIONS),
-        ], className="actions-block"),
-    ], className="side", **{"aria-label": "Fiche et actions"})
-    return html.Div([
-        html.Header([
-            html.H1(labels.APP_TITLE),
-            html.Span(labels.APP_SUBTITLE, className="subtitle"),
-            html.Span(plan_title(dep), id=ids.PLAN_TITLE, className="plan-title"),
-        ]),
-        html.Div([sidebar, main, side], className="body"),
-        html.Footer(footer_text(dep), id=ids.FOOTER),
-        dcc.Store(id=ids.SELECTION, data=None),
-        dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
-    ], className="app")
+    side = html.Section(
+        [
+            html.Div(
+                [
+                    html.Button(
+                        "×",
+                        id=ids.PANEL_CLOSE,
+                        className="close",
+                        title=labels.PANEL_CLOSE,
+                        **{"aria-label": labels.PANEL_CLOSE},
+                    ),
+                    html.Div(html.P(labels.PANEL_EMPTY, className="muted"), id=ids.PANEL),
+                ],
+                className="panel",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(
+                [
+                    html.H2(
+                        [
+                            labels.ACTIONS_TITLE,
+                            " ",
+                            html.Span(f"({len(actions)})", id=ids.ACTIONS_COUNT),
+                        ]
+                    ),
+                    html.Div(panels.action_items(dep, actions), id=ids.ACTIONS),
+                ],
+                className="actions-block",
+            ),
+        ],
+        className="side",
+        **{"aria-label": "Fiche et actions"},
+    )
+    return html.Div(
+        [
+            html.Header(
+                [
+                    html.H1(labels.APP_TITLE),
+                    html.Span(labels.APP_SUBTITLE, className="subtitle"),
+                    html.Span(plan_title(dep), id=ids.PLAN_TITLE, className="plan-title"),
+                ]
+            ),
+            html.Div([sidebar, main, side], className="body"),
+            html.Footer(footer_text(dep), id=ids.FOOTER),
+            dcc.Store(id=ids.SELECTION, data=None),
+            dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
+        ],
+        className="app",
+    )

@@ -18,8 +18,12 @@ from layers import territories as terr_layer
 from layers._format import fmt_int, is_missing
 from layers._points import precision_note
 
-UNIT_TITLES = {"territory": "Territoire", "epci": "EPCI", "commune": "Commune",
-               "departement": "Département"}
+UNIT_TITLES = {
+    "territory": "Territoire",
+    "epci": "EPCI",
+    "commune": "Commune",
+    "departement": "Département",
+}
 
 
 def _text(value) -> str:
@@ -55,10 +59,13 @@ def figures_list(figures: Iterable[dict]) -> html.Dl:
         year = f" ({fig['year']})" if fig.get("year") else ""
         items += [
             html.Dt([fig.get("label", ""), year]),
-            html.Dd([
-                html.Span(fig.get("value_text", ""), className="figure-value"), *badges,
-                html.Div(f"Source : {fig.get('source', 'non précisée')}", className="source"),
-            ]),
+            html.Dd(
+                [
+                    html.Span(fig.get("value_text", ""), className="figure-value"),
+                    *badges,
+                    html.Div(f"Source : {fig.get('source', 'non précisée')}", className="source"),
+                ]
+            ),
         ]
     return html.Dl(items, className="figures")
 
@@ -66,10 +73,13 @@ def figures_list(figures: Iterable[dict]) -> html.Dl:
 def derivation_details(scheme_row, badge: str) -> html.Details:
     """The perimeter flag, with how the perimeter was derived one click away."""
     text = _text(scheme_row["derivation"]) if scheme_row is not None else ""
-    return html.Details([
-        html.Summary([flag(badge), " Comment ce périmètre a été établi"]),
-        html.P(text, className="note"),
-    ], className="derivation")
+    return html.Details(
+        [
+            html.Summary([flag(badge), " Comment ce périmètre a été établi"]),
+            html.P(text, className="note"),
+        ],
+        className="derivation",
+    )
 
 
 def unit_header(dep, selection: dict) -> tuple[str, list]:
@@ -77,8 +87,9 @@ def unit_header(dep, selection: dict) -> tuple[str, list]:
     kind, code = selection["type"], selection["code"]
     if kind == "territory":
         scheme = selection.get("scheme") or dep.default_scheme
-        terr = dep.territories[(dep.territories["scheme_id"] == scheme)
-                               & (dep.territories["territory_id"] == code)]
+        terr = dep.territories[
+            (dep.territories["scheme_id"] == scheme) & (dep.territories["territory_id"] == code)
+        ]
         srow = terr_layer.scheme_row(dep, scheme)
         name = terr["name"].iloc[0] if not terr.empty else code
         listing = terr_layer.listing(dep, scheme).set_index("territory_id")
@@ -96,9 +107,13 @@ def unit_header(dep, selection: dict) -> tuple[str, list]:
         name = row["nom"].iloc[0] if not row.empty else code
         lines = [html.Div(f"EPCI, SIREN {code}", className="muted")]
         if not row.empty and bool(row["crosses_border"].iloc[0]):
-            lines.append(html.P(
-                f"Cet EPCI déborde du département : {row['n_communes_in_dept'].iloc[0]} de ses "
-                f"{row['n_communes'].iloc[0]} communes sont dans le {dep.code}.", className="note"))
+            lines.append(
+                html.P(
+                    f"Cet EPCI déborde du département : {row['n_communes_in_dept'].iloc[0]} de ses "
+                    f"{row['n_communes'].iloc[0]} communes sont dans le {dep.code}.",
+                    className="note",
+                )
+            )
         return name, lines
     if kind == "commune":
         row = dep.communes[dep.communes["code_insee"] == code]
@@ -129,12 +144,18 @@ def point_panel(dep, kind: str, code: str) -> html.Div:
         ("Mis à jour", _text(row.get("date_maj"))),
     ]
     source_id = row.get("source_id", row.get("source"))
-    return html.Div([
-        html.H2(row[name_col]),
-        html.Dl([x for k, v in details if v for x in (html.Dt(k), html.Dd(v))], className="figures"),
-        html.Div(f"Source : {source_label(dep, _text(source_id), _text(row.get('source_ref')))}",
-                 className="source"),
-    ])
+    return html.Div(
+        [
+            html.H2(row[name_col]),
+            html.Dl(
+                [x for k, v in details if v for x in (html.Dt(k), html.Dd(v))], className="figures"
+            ),
+            html.Div(
+                f"Source : {source_label(dep, _text(source_id), _text(row.get('source_ref')))}",
+                className="source",
+            ),
+        ]
+    )
 
 
 def unit_panel(dep, selection: dict, axes: Sequence[str]) -> html.Div:
@@ -145,14 +166,16 @@ def unit_panel(dep, selection: dict, axes: Sequence[str]) -> html.Div:
     title, lines = unit_header(dep, selection)
     figures = key_figures(dep, kind, code, scheme_id=selection.get("scheme"))
     actions = actions_for(dep, axes, **_unit_kwargs(selection, dep))
-    return html.Div([
-        html.H2(title, id="panel-title"),
-        *lines,
-        html.H3("Chiffres clés"),
-        figures_list(figures) if figures else html.P(labels.NO_DATA),
-        html.H3(f"{labels.ACTIONS_TITLE} qui le concernent ({len(actions)})"),
-        action_items(dep, actions),
-    ])
+    return html.Div(
+        [
+            html.H2(title, id="panel-title"),
+            *lines,
+            html.H3("Chiffres clés"),
+            figures_list(figures) if figures else html.P(labels.NO_DATA),
+            html.H3(f"{labels.ACTIONS_TITLE} qui le concernent ({len(actions)})"),
+            action_items(dep, actions),
+        ]
+    )
 
 
 def _unit_kwargs(selection: dict, dep) -> dict:
@@ -183,16 +206,23 @@ def action_items(dep, actions: pd.DataFrame, limit: int = 200) -> html.Ul:
         if scope:
             meta.append(f"Portée : {scope}")
         doc = _text(getattr(row, "document", ""))
-        items.append(html.Li([
-            html.Span(f"{doc + ' ' if doc else ''}{row.action_id}", className="action-id"),
-            " ", html.Span(row.title, className="action-title"),
-            html.Div(" · ".join(meta), className="muted"),
-            html.Div(
-                f"Source : {source_label(dep, row.source_id, _text(row.source_ref))}",
-                className="source",
-                title=" | ".join(_text(titles.get(a)) for a in axes),
-            ),
-        ], className="action", **{"data-action-id": str(row.action_id)}))
+        items.append(
+            html.Li(
+                [
+                    html.Span(f"{doc + ' ' if doc else ''}{row.action_id}", className="action-id"),
+                    " ",
+                    html.Span(row.title, className="action-title"),
+                    html.Div(" · ".join(meta), className="muted"),
+                    html.Div(
+                        f"Source : {source_label(dep, row.source_id, _text(row.source_ref))}",
+                        className="source",
+                        title=" | ".join(_text(titles.get(a)) for a in axes),
+                    ),
+                ],
+                className="action",
+                **{"data-action-id": str(row.action_id)},
+            )
+        )
     if len(actions) > limit:
         items.append(html.Li(f"… et {len(actions) - limit} autres (voir l'onglet Tableau)."))
     return html.Ul(items, className="actions")
@@ -207,14 +237,25 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
     parts: list = []
     if "territories" in shown:
         parts.append(html.H3(srow["label"] if srow is not None else labels.SCHEME))
-        parts.append(html.Ul([
-            html.Li([
-                html.Span(className="swatch", style={"background": r.colour}),
-                f" {r.name}",
-                html.Span(" (non dessiné : périmètre inconnu)" if not r.drawn else "",
-                          className="muted"),
-            ]) for r in table.itertuples(index=False)
-        ] or [html.Li("Aucun territoire connu pour ce découpage.")], className="legend-list"))
+        parts.append(
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(className="swatch", style={"background": r.colour}),
+                            f" {r.name}",
+                            html.Span(
+                                " (non dessiné : périmètre inconnu)" if not r.drawn else "",
+                                className="muted",
+                            ),
+                        ]
+                    )
+                    for r in table.itertuples(index=False)
+                ]
+                or [html.Li("Aucun territoire connu pour ce découpage.")],
+                className="legend-list",
+            )
+        )
         status = str(srow["perimeter_status"]) if srow is not None else "unknown"
         parts.append(derivation_details(srow, terr_layer.PERIMETER_LABELS.get(status, status)))
     symbols = [
@@ -223,21 +264,42 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
         ("sites", "dot-site", "Sites départementaux"),
         ("digital_points", "dot-digital", "Points d'accès numérique"),
     ]
-    parts.append(html.Ul([
-        html.Li([html.Span(className=f"symbol {cls}"), f" {text}"])
-        for key, cls, text in symbols if key in shown
-    ], className="legend-list"))
+    parts.append(
+        html.Ul(
+            [
+                html.Li([html.Span(className=f"symbol {cls}"), f" {text}"])
+                for key, cls, text in symbols
+                if key in shown
+            ],
+            className="legend-list",
+        )
+    )
     from layers._style import PARTNER_GROUPS  # local: legend only
 
-    parts.append(html.Ul([
-        html.Li([html.Span(className="symbol dot", style={"background": spec["colour"]}),
-                 f" {spec['label']}"])
-        for g, spec in PARTNER_GROUPS.items() if f"partners:{g}" in shown
-    ], className="legend-list"))
+    parts.append(
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Span(className="symbol dot", style={"background": spec["colour"]}),
+                        f" {spec['label']}",
+                    ]
+                )
+                for g, spec in PARTNER_GROUPS.items()
+                if f"partners:{g}" in shown
+            ],
+            className="legend-list",
+        )
+    )
     if "beneficiaries" in shown:
         parts.append(html.P(benef_layer.caption(dep, state), className="note"))
-    parts.append(html.P("Points localisés à la commune : position approximative (centre "
-                        "représentatif de la commune).", className="muted"))
+    parts.append(
+        html.P(
+            "Points localisés à la commune : position approximative (centre "
+            "représentatif de la commune).",
+            className="muted",
+        )
+    )
     return html.Div(parts)
 
 
@@ -249,99 +311,193 @@ def table_view(dep, state, visible: Iterable[str]) -> html.Div:
     blocks: list = []
     if "territories" in shown:
         t = terr_layer.listing(dep, state.scheme_id)
-        blocks.append(_table(
-            "Territoires", ["Territoire", "Communes", "Habitants", "Périmètre"],
-            [[r.name, fmt_int(r.n_communes) if r.drawn else "—",
-              fmt_int(r.population) if r.drawn else "—",
-              terr_layer.PERIMETER_LABELS.get(r.perimeter_status, r.perimeter_status)]
-             for r in t.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                "Territoires",
+                ["Territoire", "Communes", "Habitants", "Périmètre"],
+                [
+                    [
+                        r.name,
+                        fmt_int(r.n_communes) if r.drawn else "—",
+                        fmt_int(r.population) if r.drawn else "—",
+                        terr_layer.PERIMETER_LABELS.get(r.perimeter_status, r.perimeter_status),
+                    ]
+                    for r in t.itertuples(index=False)
+                ],
+            )
+        )
     if "beneficiaries" in shown:
         b = benef_layer.frame(dep, state)
         from layers._format import fmt_count, fmt_float
 
-        blocks.append(_table(
-            benef_layer.caption(dep, state), ["Unité", "Effectif", "Pour 1 000 hab.", "Année"],
-            [[r.name, fmt_count(r.count, dep.secrecy_threshold), fmt_float(r.per_1000), r.year]
-             for r in b.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                benef_layer.caption(dep, state),
+                ["Unité", "Effectif", "Pour 1 000 hab.", "Année"],
+                [
+                    [
+                        r.name,
+                        fmt_count(r.count, dep.secrecy_threshold),
+                        fmt_float(r.per_1000),
+                        r.year,
+                    ]
+                    for r in b.itertuples(index=False)
+                ],
+            )
+        )
     if "epci" in shown:
         e = LAYERS["epci"].frame(dep, state)
-        blocks.append(_table(
-            "EPCI", ["EPCI", "Type", "Communes (dont dans le département)", "Habitants", "Déborde"],
-            [[r.nom, r.type, f"{r.n_communes} ({r.n_communes_in_dept})", fmt_int(r.population),
-              "oui" if r.crosses_border else "non"] for r in e.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                "EPCI",
+                ["EPCI", "Type", "Communes (dont dans le département)", "Habitants", "Déborde"],
+                [
+                    [
+                        r.nom,
+                        r.type,
+                        f"{r.n_communes} ({r.n_communes_in_dept})",
+                        fmt_int(r.population),
+                        "oui" if r.crosses_border else "non",
+                    ]
+                    for r in e.itertuples(index=False)
+                ],
+            )
+        )
     if "sites" in shown:
         s = LAYERS["sites"].frame(dep, state)
         names = dep.communes.set_index("code_insee")["nom"]
-        blocks.append(_table(
-            "Sites départementaux", ["Site", "Commune", "Statut", "Localisation"],
-            [[r.name, names.get(r.code_insee, r.code_insee), _text(r.status),
-              precision_note(r.precision)] for r in s.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                "Sites départementaux",
+                ["Site", "Commune", "Statut", "Localisation"],
+                [
+                    [
+                        r.name,
+                        names.get(r.code_insee, r.code_insee),
+                        _text(r.status),
+                        precision_note(r.precision),
+                    ]
+                    for r in s.itertuples(index=False)
+                ],
+            )
+        )
     p = LAYERS["partners"].frame(dep, state)
     p = p[[f"partners:{g}" in shown for g in p["groupe"]]]
     names = dep.communes.set_index("code_insee")["nom"]
-    blocks.append(_table(
-        "Partenaires" + (" (filtrés par axe)" if state.axes else ""),
-        ["Partenaire", "Type", "Commune", "Axes", "Localisation"],
-        [[r.name, r.typologie, names.get(r.code_insee, r.code_insee), _text(r.axes),
-          precision_note(r.precision)] for r in p.itertuples(index=False)], table_id="table-partners"))
+    blocks.append(
+        _table(
+            "Partenaires" + (" (filtrés par axe)" if state.axes else ""),
+            ["Partenaire", "Type", "Commune", "Axes", "Localisation"],
+            [
+                [
+                    r.name,
+                    r.typologie,
+                    names.get(r.code_insee, r.code_insee),
+                    _text(r.axes),
+                    precision_note(r.precision),
+                ]
+                for r in p.itertuples(index=False)
+            ],
+            table_id="table-partners",
+        )
+    )
     if "digital_points" in shown:
         d = LAYERS["digital_points"].frame(dep, state)
-        blocks.append(_table(
-            "Points d'accès numérique", ["Lieu", "Commune", "Dispositifs", "Localisation"],
-            [[r.nom, r.commune, _text(r.dispositif_programmes_nationaux).replace("|", ", "),
-              precision_note(r.precision)] for r in d.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                "Points d'accès numérique",
+                ["Lieu", "Commune", "Dispositifs", "Localisation"],
+                [
+                    [
+                        r.nom,
+                        r.commune,
+                        _text(r.dispositif_programmes_nationaux).replace("|", ", "),
+                        precision_note(r.precision),
+                    ]
+                    for r in d.itertuples(index=False)
+                ],
+            )
+        )
     if "communes" in shown:
         c = LAYERS["communes"].frame(dep, state)
-        blocks.append(_table(
-            f"Communes ({len(c)})", ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
-            [[r.code_insee, r.nom, fmt_int(r.population), _text(r.epci), _text(r.territoire)]
-             for r in c.itertuples(index=False)]))
+        blocks.append(
+            _table(
+                f"Communes ({len(c)})",
+                ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
+                [
+                    [r.code_insee, r.nom, fmt_int(r.population), _text(r.epci), _text(r.territoire)]
+                    for r in c.itertuples(index=False)
+                ],
+            )
+        )
     return html.Div(blocks)
 
 
-def _table(caption: str, header: Sequence[str], rows: Sequence[Sequence], table_id: str | None = None):
+def _table(
+    caption: str, header: Sequence[str], rows: Sequence[Sequence], table_id: str | None = None
+):
     body = [html.Tr([html.Td(_text(v)) for v in row]) for row in rows]
     if not body:
         body = [html.Tr([html.Td(labels.NO_DATA, colSpan=len(header))])]
     kwargs = {"id": table_id} if table_id else {}
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-        html.Tbody(body),
-    ], className="data-table", **kwargs)
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody(body),
+        ],
+        className="data-table",
+        **kwargs,
+    )
 
 
 def quality_view(dep) -> html.Div:
     """Rows read / kept / rejected per file, and every problem in French."""
     report = dep.report
-    rows = [[f.file, f.rows_read, f.rows_kept, f.rows_rejected, len(f.problems)]
-            for f in report.files]
+    rows = [
+        [f.file, f.rows_read, f.rows_kept, f.rows_rejected, len(f.problems)] for f in report.files
+    ]
     problems = [html.Li(str(p), className=f"problem-{p.severity}") for p in report.problems]
-    return html.Div([
-        html.P(report.summary_fr()),
-        _table("Lignes lues, gardées et rejetées par fichier",
-               ["Fichier", "Lues", "Gardées", "Rejetées", "Remarques"], rows),
-        html.H3("Remarques de validation"),
-        html.Ul(problems or [html.Li("Aucune remarque : toutes les lignes sont valides.")]),
-    ])
+    return html.Div(
+        [
+            html.P(report.summary_fr()),
+            _table(
+                "Lignes lues, gardées et rejetées par fichier",
+                ["Fichier", "Lues", "Gardées", "Rejetées", "Remarques"],
+                rows,
+            ),
+            html.H3("Remarques de validation"),
+            html.Ul(problems or [html.Li("Aucune remarque : toutes les lignes sont valides.")]),
+        ]
+    )
 
 
 def sources_view(dep) -> html.Div:
     """Every source of the package with kind, vintage and licence, plus the geodata."""
-    rows = [[sid, s["title"], _text(s.get("kind")), _text(s.get("vintage")),
-             _text(s.get("licence"))] for sid, s in dep.sources.iterrows()]
+    rows = [
+        [sid, s["title"], _text(s.get("kind")), _text(s.get("vintage")), _text(s.get("licence"))]
+        for sid, s in dep.sources.iterrows()
+    ]
     geo = [[k, v] for k, v in dep.geo_meta.items()]
-    return html.Div([
-        _table("Sources du paquet départemental", ["Id", "Source", "Nature", "Millésime", "Licence"],
-               rows),
-        _table("Géométries et populations", ["Clé", "Valeur"], geo),
-        html.P(labels.SECRECY_NOTE.format(threshold=dep.secrecy_threshold)),
-    ])
+    return html.Div(
+        [
+            _table(
+                "Sources du paquet départemental",
+                ["Id", "Source", "Nature", "Millésime", "Licence"],
+                rows,
+            ),
+            _table("Géométries et populations", ["Clé", "Valeur"], geo),
+            html.P(labels.SECRECY_NOTE.format(threshold=dep.secrecy_threshold)),
+        ]
+    )
 
 
 def failure_view(failure) -> html.Div:
     """French problems of a package that could not be loaded (never a traceback)."""
-    return html.Div([
-        html.H2(f"Le paquet du département {failure.code} n'a pas pu être chargé"),
-        html.Ul([html.Li(str(p)) for p in failure.problems]),
-    ], className="warning")
+    return html.Div(
+        [
+            html.H2(f"Le paquet du département {failure.code} n'a pas pu être chargé"),
+            html.Ul([html.Li(str(p)) for p in failure.problems]),
+        ],
+        className="warning",
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, ctx, no_update
+from dash import Input, Output, Patch, State, callback, no_update
 
 import ids
 import layout
@@ -10,7 +10,9 @@ import panels
 import registry
 from layers import ViewState, build_figure, slots, toggle_of
 from layers import beneficiaries as benef_layer
+from layers import communes as communes_layer
 from layers import digital_points as digital_layer
+from layers import epci as epci_layer
 from layers import partners as partners_layer
 from layers import sites as sites_layer
 from layers import territories as terr_layer
@@ -72,10 +74,20 @@ def switch_departement(code, visible, benef_mode, estimate, click_level, map_sty
 def scheme_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
     """Territories and their sites follow the selected scheme."""
     for module in (terr_layer, sites_layer):
-        for index, trace in zip(slots(meta, module.LAYER_ID), module.traces(dep, assets, state),
-                                strict=False):
-            for key in ("locations", "z", "zmax", "colorscale", "customdata", "text", "lon",
-                        "lat", "geojson"):
+        for index, trace in zip(
+            slots(meta, module.LAYER_ID), module.traces(dep, assets, state), strict=False
+        ):
+            for key in (
+                "locations",
+                "z",
+                "zmax",
+                "colorscale",
+                "customdata",
+                "text",
+                "lon",
+                "lat",
+                "geojson",
+            ):
                 if key in trace:
                     patch["data"][index][key] = trace[key]
 
@@ -83,8 +95,9 @@ def scheme_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> Non
 def markers_patch(patch: Patch, meta: dict, dep, state: ViewState) -> None:
     """Partners and digital points follow the axe filter."""
     for module in (partners_layer, digital_layer):
-        for index, fields in zip(slots(meta, module.LAYER_ID), module.patch(dep, state),
-                                 strict=True):
+        for index, fields in zip(
+            slots(meta, module.LAYER_ID), module.patch(dep, state), strict=True
+        ):
             for key, value in fields.items():
                 patch["data"][index][key] = value
 
@@ -109,15 +122,26 @@ def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_st
     if code not in reg.entries or not meta or meta.get("departement") != code:
         return no_update, no_update
     entry = reg.get(code)
-    patch, new_meta = view_patch(entry.dep, entry.assets, meta, scheme, axes, visible,
-                                 benef_mode, estimate, click_level, map_style)
+    patch, new_meta = view_patch(
+        entry.dep,
+        entry.assets,
+        meta,
+        scheme,
+        axes,
+        visible,
+        benef_mode,
+        estimate,
+        click_level,
+        map_style,
+    )
     if new_meta == meta:
         return no_update, no_update
     return patch, new_meta
 
 
-def view_patch(dep, assets, meta, scheme, axes, visible, benef_mode, estimate, click_level,
-               map_style) -> tuple[Patch, dict]:
+def view_patch(
+    dep, assets, meta, scheme, axes, visible, benef_mode, estimate, click_level, map_style
+) -> tuple[Patch, dict]:
     """The ``Patch`` turning the figure drawn with ``meta`` into the requested view."""
     state = view_state(scheme or dep.default_scheme, axes, benef_mode, estimate, click_level)
     shown = sorted(visible or ())
@@ -132,6 +156,8 @@ def view_patch(dep, assets, meta, scheme, axes, visible, benef_mode, estimate, c
     if shown != meta["visible"]:
         for index, m in enumerate(meta["slots"]):
             patch["data"][index]["visible"] = toggle_of(m) in shown
+        for index, m in enumerate(meta["layer_slots"]):
+            patch["layout"]["map"]["layers"][index]["visible"] = toggle_of(m) in shown
         new["visible"] = shown
     benef = [state.beneficiaries_mode, state.beneficiaries_estimate]
     if benef != meta["benef"]:
@@ -142,10 +168,15 @@ def view_patch(dep, assets, meta, scheme, axes, visible, benef_mode, estimate, c
                 patch["data"][index][key] = value
         new["benef"] = benef
     if state.click_level != meta["click"]:
-        targets = {"territories": "territory", "epci": "epci", "communes": "commune"}
-        for layer_id, level in targets.items():
-            for index in slots(meta, layer_id):
-                patch["data"][index]["hoverinfo"] = "text" if level == state.click_level else "skip"
+        for index in slots(meta, terr_layer.LAYER_ID):
+            patch["data"][index]["hoverinfo"] = (
+                "text" if state.click_level == "territory" else "skip"
+            )
+        for module in (communes_layer, epci_layer):
+            (index,) = slots(meta, f"{module.LAYER_ID}:click")
+            target = module.traces(dep, assets, state)[-1]
+            for key in ("geojson", "locations", "z", "customdata", "text", "hoverinfo"):
+                patch["data"][index][key] = target[key]
         new["click"] = state.click_level
     style = map_style or "white-bg"
     if style != meta["style"]:

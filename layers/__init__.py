@@ -33,7 +33,9 @@ TOGGLES: dict[str, tuple[str, bool]] = {
     "epci": (epci.LABEL, True),
     "communes": (communes.LABEL, True),
     "sites": (sites.LABEL, True),
-    **{f"partners:{g}": (spec["label"], True) for g, spec in partners._style.PARTNER_GROUPS.items()},
+    **{
+        f"partners:{g}": (spec["label"], True) for g, spec in partners._style.PARTNER_GROUPS.items()
+    },
     "digital_points": (digital_points.LABEL, True),
     "beneficiaries": (beneficiaries.LABEL, False),
 }
@@ -43,12 +45,16 @@ MAP_STYLES = {"white-bg": "Fond blanc (hors ligne)", "open-street-map": "OpenStr
 
 
 def toggle_of(meta: str) -> str:
-    """The UI toggle controlling a trace, from the trace's ``meta``."""
-    return "epci" if meta == "epci_outside" else meta
+    """The UI toggle controlling a trace or map layer, from its ``meta``."""
+    if meta.startswith("partners:"):
+        return meta
+    base = meta.split(":")[0]
+    return "epci" if base == "epci_outside" else base
 
 
-def view_for_bounds(bounds: tuple[float, float, float, float], width: int = 760,
-                    height: int = 620) -> tuple[dict, float]:
+def view_for_bounds(
+    bounds: tuple[float, float, float, float], width: int = 760, height: int = 620
+) -> tuple[dict, float]:
     """Centre and MapLibre zoom fitting ``bounds`` (west, south, east, north) in a viewport."""
     west, south, east, north = bounds
 
@@ -76,29 +82,41 @@ def build_figure(
     """
     shown = set(visible)
     data: list[dict] = []
+    map_layers: list[dict] = []
     for module in LAYER_MODULES:
         for trace in module.traces(dep, assets, state):
             trace["visible"] = toggle_of(trace["meta"]) in shown
             data.append(trace)
+        for layer in getattr(module, "map_layers", lambda *_: [])(dep, assets, state):
+            layer["visible"] = toggle_of(layer["meta"]) in shown
+            map_layers.append(layer)
+    layer_metas = [layer.pop("meta") for layer in map_layers]
     centre, zoom = view_for_bounds(assets.bounds)
     layout = {
-        "map": {"style": map_style, "center": centre, "zoom": zoom},
+        "map": {"style": map_style, "center": centre, "zoom": zoom, "layers": map_layers},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         "uirevision": dep.code,
         "clickmode": "event",
         "hoverlabel": {"bgcolor": "white", "font": {"size": 14}},
-        "meta": view_meta(dep, state, [t["meta"] for t in data], shown, map_style),
+        "meta": view_meta(dep, state, [t["meta"] for t in data], layer_metas, shown, map_style),
         "paper_bgcolor": "white",
     }
     return {"data": data, "layout": layout}
 
 
-def view_meta(dep, state: ViewState, trace_metas: list[str], shown: Iterable[str],
-              map_style: str) -> dict:
-    """What a drawn figure shows: trace slots and the view parameters it was drawn with."""
+def view_meta(
+    dep,
+    state: ViewState,
+    trace_metas: list[str],
+    layer_metas: list[str],
+    shown: Iterable[str],
+    map_style: str,
+) -> dict:
+    """What a drawn figure shows: trace and map-layer slots, and the view parameters."""
     return {
         "slots": trace_metas,
+        "layer_slots": layer_metas,
         "departement": dep.code,
         "scheme": state.scheme_id or dep.default_scheme,
         "axes": sorted(state.axes),
@@ -112,7 +130,8 @@ def view_meta(dep, state: ViewState, trace_metas: list[str], shown: Iterable[str
 def slots(figure_meta: dict, layer_prefix: str) -> list[int]:
     """Indices of the traces whose meta is ``layer_prefix`` or starts with ``layer_prefix:``."""
     return [
-        i for i, m in enumerate(figure_meta["slots"])
+        i
+        for i, m in enumerate(figure_meta["slots"])
         if m == layer_prefix or m.startswith(f"{layer_prefix}:")
     ]
 

@@ -44,7 +44,9 @@ def scatter(
     }
 
 
-def marker_patch(frame: pd.DataFrame, *, layer_id: str, id_column: str, hover: Sequence[str]) -> dict:
+def marker_patch(
+    frame: pd.DataFrame, *, layer_id: str, id_column: str, hover: Sequence[str]
+) -> dict:
     """The fields of a point trace that change when a filter changes (for ``Patch``)."""
     return {
         "lon": frame["lon"].round(5).tolist(),

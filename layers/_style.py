@@ -4,8 +4,18 @@ from __future__ import annotations
 
 # Qualitative palette for territories (colour-blind safe, Okabe-Ito + Tol muted, pale fills).
 TERRITORY_COLOURS: tuple[str, ...] = (
-    "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#E15759", "#76B7B2",
-    "#EDC948", "#9C755F", "#FF9DA7", "#86BCB6", "#D37295", "#A0CBE8",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#B07AA1",
+    "#E15759",
+    "#76B7B2",
+    "#EDC948",
+    "#9C755F",
+    "#FF9DA7",
+    "#86BCB6",
+    "#D37295",
+    "#A0CBE8",
 )
 TERRITORY_FILL_OPACITY = 0.35
 TERRITORY_LINE = "#1f2d3d"

@@ -5,7 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import orjson
+import shapely
+
 from layers._geojson import feature_collection
+
+#: Boundary lines are drawn at 4 decimals (≈ 10 m), far below a pixel at département zoom.
+LINE_DECIMALS = 4
+
+
+def boundary_lines(geoms) -> dict[str, Any]:
+    """Unique boundary linework of polygons (shared edges once), as a FeatureCollection.
+
+    Drawing outlines as lines halves what a polygon layer would send, since each border
+    between two communes is written once instead of twice.
+    """
+    merged = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(geoms))))
+    merged = shapely.transform(merged, lambda xy: np.round(xy, LINE_DECIMALS))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": orjson.loads(shapely.to_geojson(merged)),
+            }
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -17,7 +44,9 @@ class MapAssets:
     """
 
     communes: dict[str, Any]
+    commune_lines: dict[str, Any]
     epci: dict[str, Any]
+    epci_lines: dict[str, Any]
     epci_outside: dict[str, Any]
     outline: dict[str, Any]
     territories: dict[str, dict[str, Any]]  # scheme_id -> FeatureCollection
@@ -34,7 +63,9 @@ class MapAssets:
         west, south, east, north = (float(v) for v in dep.outline.total_bounds)
         return cls(
             communes=feature_collection(dep.communes, "code_insee"),
+            commune_lines=boundary_lines(dep.communes.geometry.values),
             epci=feature_collection(dep.epci, "siren_epci"),
+            epci_lines=boundary_lines(dep.epci.geometry.values),
             epci_outside=feature_collection(dep.epci_outside, "siren_epci"),
             outline=feature_collection(dep.outline.assign(_id=dep.code), "_id"),
             territories=territories,

@@ -70,8 +70,13 @@ def _geojson(dep, assets, level: str, scheme_id: str | None) -> dict:
 def traces(dep, assets, state) -> list[dict]:
     data = frame(dep, state)
     empty = {
-        "type": "choroplethmap", "meta": LAYER_ID, "name": LABEL, "locations": [], "z": [],
-        "geojson": {"type": "FeatureCollection", "features": []}, "showscale": False,
+        "type": "choroplethmap",
+        "meta": LAYER_ID,
+        "name": LABEL,
+        "locations": [],
+        "z": [],
+        "geojson": {"type": "FeatureCollection", "features": []},
+        "showscale": False,
         "hoverinfo": "skip",
     }
     if data.empty:
@@ -97,12 +102,16 @@ def traces(dep, assets, state) -> list[dict]:
             "z": shown[value_col].astype(float).round(2).tolist(),
             "colorscale": _style.BENEFICIARIES_SCALE,
             "showscale": True,
-            "colorbar": {"title": {"text": colourbar_title}, "thickness": 12, "len": 0.5,
-                         "x": 0.01, "xanchor": "left"},
+            "colorbar": {
+                "title": {"text": colourbar_title},
+                "thickness": 12,
+                "len": 0.5,
+                "x": 0.01,
+                "xanchor": "left",
+            },
             "marker": {"opacity": 0.75, "line": {"width": 0.5, "color": "#ffffff"}},
             "customdata": [
-                [CLICK_LAYER.get(level, "departement"), str(code), scheme]
-                for code in shown["code"]
+                [CLICK_LAYER.get(level, "departement"), str(code), scheme] for code in shown["code"]
             ],
             "text": [h for h, ok in zip(hover, data[value_col].notna(), strict=True) if ok],
             "hoverinfo": "text",

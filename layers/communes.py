@@ -6,6 +6,7 @@ import geopandas as gpd
 
 from layers import _style
 from layers._format import fmt_int
+from layers._polygons import click_target, line_layer
 
 LAYER_ID = "communes"
 LABEL = "Communes"
@@ -18,36 +19,42 @@ def frame(dep, state) -> gpd.GeoDataFrame:
     out = communes.assign(epci=communes["siren_epci"].map(epci_names))
     scheme = state.scheme_id or dep.default_scheme
     members = dep.territory_communes[dep.territory_communes["scheme_id"] == scheme]
-    names = dep.territories[dep.territories["scheme_id"] == scheme].set_index("territory_id")["name"]
+    names = dep.territories[dep.territories["scheme_id"] == scheme].set_index("territory_id")[
+        "name"
+    ]
     territory = members.set_index("code_insee")["territory_id"].map(names)
     return out.assign(territoire=out["code_insee"].map(territory))
 
 
-def traces(dep, assets, state) -> list[dict]:
-    """One transparent choropleth (lines only) carrying commune hover and clicks."""
-    data = frame(dep, state)
-    ids = data["code_insee"].tolist()
-    hover = [
-        f"<b>{nom}</b> ({code})<br>{fmt_int(pop)} habitants<br>EPCI : {epci if isinstance(epci, str) else 'aucun'}"
-        for code, nom, pop, epci in zip(ids, data["nom"], data["population"], data["epci"], strict=True)
-    ]
+def map_layers(dep, assets, state) -> list[dict]:
+    """Commune outlines, each shared border drawn once."""
     return [
-        {
-            "type": "choroplethmap",
-            "meta": LAYER_ID,
-            "name": LABEL,
-            "geojson": assets.communes,
-            "featureidkey": "id",
-            "locations": ids,
-            "z": [0] * len(ids),
-            "zmin": 0,
-            "zmax": 1,
-            "colorscale": [[0, "rgba(255,255,255,0)"], [1, "rgba(255,255,255,0)"]],
-            "showscale": False,
-            "marker": {"line": {"color": _style.COMMUNE_LINE, "width": 0.4}},
-            "customdata": [[LAYER_ID, code] for code in ids],
-            "text": hover,
-            "hoverinfo": "text" if state.click_level == "commune" else "skip",
-            "showlegend": False,
-        }
+        line_layer(
+            meta=LAYER_ID, geojson=assets.commune_lines, colour=_style.COMMUNE_LINE, width=0.5
+        )
+    ]
+
+
+def traces(dep, assets, state) -> list[dict]:
+    """The commune click target (polygons sent only while « commune » is the click level)."""
+    active = state.click_level == "commune"
+    data = frame(dep, state) if active else dep.communes.iloc[0:0]
+    hover = (
+        [
+            f"<b>{row.nom}</b> ({row.code_insee})<br>{fmt_int(row.population)} habitants"
+            f"<br>EPCI : {row.epci if isinstance(row.epci, str) else 'aucun'}"
+            for row in data.itertuples(index=False)
+        ]
+        if active
+        else []
+    )
+    return [
+        click_target(
+            layer_id=LAYER_ID,
+            name=LABEL,
+            geojson=assets.communes,
+            ids=data["code_insee"].tolist(),
+            hover=hover,
+            active=active,
+        )
     ]

@@ -20,8 +20,11 @@ def frame(dep, state) -> pd.DataFrame:
 def hover_texts(dep, data: pd.DataFrame) -> list[str]:
     out = []
     for row in data.itertuples(index=False):
-        programmes = row.dispositif_programmes_nationaux if isinstance(
-            row.dispositif_programmes_nationaux, str) else ""
+        programmes = (
+            row.dispositif_programmes_nationaux
+            if isinstance(row.dispositif_programmes_nationaux, str)
+            else ""
+        )
         extra = f"<br>{programmes.replace('|', ', ')}" if programmes else ""
         out.append(
             f"<b>{row.nom}</b><br>{row.commune}{extra}"
@@ -34,13 +37,19 @@ def traces(dep, assets, state) -> list[dict]:
     data = frame(dep, state)
     return [
         _points.scatter(
-            data, layer_id=LAYER_ID, name=LABEL, id_column="id",
-            hover=hover_texts(dep, data), colour=_style.DIGITAL_COLOUR, size=_style.DIGITAL_SIZE,
+            data,
+            layer_id=LAYER_ID,
+            name=LABEL,
+            id_column="id",
+            hover=hover_texts(dep, data),
+            colour=_style.DIGITAL_COLOUR,
+            size=_style.DIGITAL_SIZE,
         )
     ]
 
 
 def patch(dep, state) -> list[dict]:
     data = frame(dep, state)
-    return [_points.marker_patch(data, layer_id=LAYER_ID, id_column="id",
-                                 hover=hover_texts(dep, data))]
+    return [
+        _points.marker_patch(data, layer_id=LAYER_ID, id_column="id", hover=hover_texts(dep, data))
+    ]

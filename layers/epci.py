@@ -6,6 +6,7 @@ import geopandas as gpd
 
 from layers import _style
 from layers._format import fmt_int
+from layers._polygons import click_target, line_layer
 
 LAYER_ID = "epci"
 LABEL = "EPCI (intercommunalités)"
@@ -15,17 +16,26 @@ def frame(dep, state) -> gpd.GeoDataFrame:
     """EPCI with at least one commune in the département, geometry whole."""
     return dep.epci[
         [
-            "siren_epci", "nom", "type", "population", "n_communes", "n_communes_in_dept",
-            "population_in_dept", "crosses_border", "geometry",
+            "siren_epci",
+            "nom",
+            "type",
+            "population",
+            "n_communes",
+            "n_communes_in_dept",
+            "population_in_dept",
+            "crosses_border",
+            "geometry",
         ]
     ]
 
 
-def traces(dep, assets, state) -> list[dict]:
-    """The EPCI outlines (clickable) and the hatched-looking part outside the département."""
-    data = frame(dep, state)
-    ids = data["siren_epci"].tolist()
-    hover = []
+def map_layers(dep, assets, state) -> list[dict]:
+    """EPCI outlines (whole EPCI, beyond the département border too)."""
+    return [line_layer(meta=LAYER_ID, geojson=assets.epci_lines, colour=_style.EPCI_LINE, width=2)]
+
+
+def hover_texts(dep, data) -> list[str]:
+    out = []
     for row in data.itertuples(index=False):
         text = f"<b>{row.nom}</b><br>{fmt_int(row.population)} habitants, {row.n_communes} communes"
         if bool(row.crosses_border):
@@ -33,8 +43,15 @@ def traces(dep, assets, state) -> list[dict]:
                 f"<br>Déborde du département : {row.n_communes_in_dept} communes"
                 f" sur {row.n_communes} dans le {dep.code}"
             )
-        hover.append(text)
+        out.append(text)
+    return out
+
+
+def traces(dep, assets, state) -> list[dict]:
+    """The pale part outside the département, and the EPCI click target."""
     outside_ids = dep.epci_outside["siren_epci"].tolist()
+    active = state.click_level == "epci"
+    data = frame(dep, state)
     return [
         {
             "type": "choroplethmap",
@@ -48,27 +65,16 @@ def traces(dep, assets, state) -> list[dict]:
             "zmax": 1,
             "colorscale": [[0, _style.EPCI_OUTSIDE_FILL], [1, _style.EPCI_OUTSIDE_FILL]],
             "showscale": False,
-            "marker": {"line": {"color": _style.EPCI_LINE, "width": 0.5}},
-            "text": [f"Partie hors du département ({dep.code})"] * len(outside_ids),
+            "marker": {"line": {"width": 0}},
             "hoverinfo": "skip",
             "showlegend": False,
         },
-        {
-            "type": "choroplethmap",
-            "meta": LAYER_ID,
-            "name": LABEL,
-            "geojson": assets.epci,
-            "featureidkey": "id",
-            "locations": ids,
-            "z": [0] * len(ids),
-            "zmin": 0,
-            "zmax": 1,
-            "colorscale": [[0, "rgba(255,255,255,0)"], [1, "rgba(255,255,255,0)"]],
-            "showscale": False,
-            "marker": {"line": {"color": _style.EPCI_LINE, "width": 2}},
-            "customdata": [[LAYER_ID, s] for s in ids],
-            "text": hover,
-            "hoverinfo": "text" if state.click_level == "epci" else "skip",
-            "showlegend": False,
-        },
+        click_target(
+            layer_id=LAYER_ID,
+            name=LABEL,
+            geojson=assets.epci,
+            ids=data["siren_epci"].tolist(),
+            hover=hover_texts(dep, data) if active else [],
+            active=active,
+        ),
     ]

@@ -36,8 +36,13 @@ def traces(dep, assets, state) -> list[dict]:
         spec = _style.PARTNER_GROUPS[group]
         out.append(
             _points.scatter(
-                part, layer_id=LAYER_ID, name=spec["label"], id_column="partner_id",
-                hover=hover_texts(dep, part), colour=spec["colour"], size=_style.PARTNER_SIZE,
+                part,
+                layer_id=LAYER_ID,
+                name=spec["label"],
+                id_column="partner_id",
+                hover=hover_texts(dep, part),
+                colour=spec["colour"],
+                size=_style.PARTNER_SIZE,
                 meta=f"{LAYER_ID}:{group}",
             )
         )
@@ -48,7 +53,9 @@ def patch(dep, state) -> list[dict]:
     data = frame(dep, state)
     return [
         _points.marker_patch(
-            data[data["groupe"] == g], layer_id=LAYER_ID, id_column="partner_id",
+            data[data["groupe"] == g],
+            layer_id=LAYER_ID,
+            id_column="partner_id",
             hover=hover_texts(dep, data[data["groupe"] == g]),
         )
         for g in GROUPS

@@ -39,13 +39,21 @@ def traces(dep, assets, state) -> list[dict]:
     data = frame(dep, state)
     return [
         _points.scatter(
-            data, layer_id=LAYER_ID, name=LABEL, id_column="site_id",
-            hover=hover_texts(dep, data), colour=_style.SITE_COLOUR, size=_style.SITE_SIZE,
+            data,
+            layer_id=LAYER_ID,
+            name=LABEL,
+            id_column="site_id",
+            hover=hover_texts(dep, data),
+            colour=_style.SITE_COLOUR,
+            size=_style.SITE_SIZE,
         )
     ]
 
 
 def patch(dep, state) -> list[dict]:
     data = frame(dep, state)
-    return [_points.marker_patch(data, layer_id=LAYER_ID, id_column="site_id",
-                                 hover=hover_texts(dep, data))]
+    return [
+        _points.marker_patch(
+            data, layer_id=LAYER_ID, id_column="site_id", hover=hover_texts(dep, data)
+        )
+    ]

@@ -48,8 +48,17 @@ def frame(dep, state) -> gpd.GeoDataFrame:
     scheme = state.scheme_id or dep.default_scheme
     shapes = dep.territory_shapes[dep.territory_shapes["scheme_id"] == scheme]
     srow = scheme_row(dep, scheme)
-    out = shapes[["scheme_id", "territory_id", "name", "population", "n_communes",
-                  "perimeter_status", "geometry"]]
+    out = shapes[
+        [
+            "scheme_id",
+            "territory_id",
+            "name",
+            "population",
+            "n_communes",
+            "perimeter_status",
+            "geometry",
+        ]
+    ]
     return out.assign(derivation=srow["derivation"] if srow is not None else None)
 
 
@@ -77,7 +86,9 @@ def traces(dep, assets, state) -> list[dict]:
             "type": "choroplethmap",
             "meta": LAYER_ID,
             "name": LABEL,
-            "geojson": assets.territories.get(scheme, {"type": "FeatureCollection", "features": []}),
+            "geojson": assets.territories.get(
+                scheme, {"type": "FeatureCollection", "features": []}
+            ),
             "featureidkey": "id",
             "locations": drawn["territory_id"].tolist(),
             "z": z,

@@ -16,8 +16,19 @@ def test_departements_lists_codes_names_counts(client):
     assert any(s["scheme_id"] == "mdcs_2019" for s in items["41"]["schemes"])
 
 
-@pytest.mark.parametrize("layer", ["communes", "epci", "epci_outside", "territories", "sites",
-                                   "partners", "digital_points", "beneficiaries"])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "communes",
+        "epci",
+        "epci_outside",
+        "territories",
+        "sites",
+        "partners",
+        "digital_points",
+        "beneficiaries",
+    ],
+)
 def test_every_layer_is_served_as_geojson(client, layer):
     resp = client.get(f"/api/departements/41/layers/{layer}.geojson")
     assert resp.status_code == 200
@@ -44,10 +55,15 @@ def test_axes_filter_partners(client):
     assert "inconnu" in plan.get_json()["erreur"]
     n_full = len(full["features"])
     assert n_full > 0
-    axes = {a for f in full["features"] for a in (f["properties"].get("axes") or "").split("|") if a}
+    axes = {
+        a for f in full["features"] for a in (f["properties"].get("axes") or "").split("|") if a
+    }
     smaller = [
-        len(client.get(f"/api/departements/41/layers/partners.geojson?axes={a}")
-            .get_json()["features"])
+        len(
+            client.get(f"/api/departements/41/layers/partners.geojson?axes={a}").get_json()[
+                "features"
+            ]
+        )
         for a in sorted(axes)
     ]
     assert min(smaller) < n_full
@@ -69,11 +85,14 @@ def test_beneficiaries_geojson_suppresses_and_flags(client):
         assert f["properties"]["approximate"] is True
 
 
-@pytest.mark.parametrize(("url", "status", "word"), [
-    ("/api/departements/99/layers/communes.geojson", 404, "inconnu"),
-    ("/api/departements/41/layers/nope.geojson", 404, "Couche"),
-    ("/api/departements/41/layers/territories.geojson?scheme=zzz", 400, "Découpage"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "word"),
+    [
+        ("/api/departements/99/layers/communes.geojson", 404, "inconnu"),
+        ("/api/departements/41/layers/nope.geojson", 404, "Couche"),
+        ("/api/departements/41/layers/territories.geojson?scheme=zzz", 400, "Découpage"),
+    ],
+)
 def test_bad_requests_answer_in_french(client, url, status, word):
     resp = client.get(url)
     assert resp.status_code == status

@@ -30,14 +30,30 @@ def bad_dirs(tmp_path):
             cells[header.index(key)] = value
         return ",".join(cells)
 
-    base = {"typologie": "CCAS", "precision": "address", "source_id": "seed000",
-            "source_ref": "l.1"}
+    base = {
+        "typologie": "CCAS",
+        "precision": "address",
+        "source_id": "seed000",
+        "source_ref": "l.1",
+    }
     lines += [
         row(partner_id="bad_code", name="Code inconnu", code_insee="99999", **base),
-        row(partner_id="swapped", name="Inversé", code_insee="41018", latitude="1.3359",
-            longitude="47.5861", **base),
-        row(partner_id="lambert", name="Lambert", code_insee="41018", latitude="6724000",
-            longitude="572000", **base),
+        row(
+            partner_id="swapped",
+            name="Inversé",
+            code_insee="41018",
+            latitude="1.3359",
+            longitude="47.5861",
+            **base,
+        ),
+        row(
+            partner_id="lambert",
+            name="Lambert",
+            code_insee="41018",
+            latitude="6724000",
+            longitude="572000",
+            **base,
+        ),
     ]
     partners.write_text("\n".join(lines) + "\n", encoding="utf-8")
     broken = root / "36-indre"

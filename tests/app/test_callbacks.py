@@ -23,11 +23,23 @@ def test_axe_filter_patches_only_markers(reg):
     entry = reg.get("41")
     meta = _meta(reg)
     axe = entry.dep.plan.loc[entry.dep.plan["level"] == entry.dep.axe_level, "node_id"].iloc[0]
-    patch, new = view_patch(entry.dep, entry.assets, meta, meta["scheme"], [axe],
-                            list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
+    patch, new = view_patch(
+        entry.dep,
+        entry.assets,
+        meta,
+        meta["scheme"],
+        [axe],
+        list(DEFAULT_VISIBLE),
+        "rate",
+        [],
+        "territory",
+        "white-bg",
+    )
     ops = patch.to_plotly_json()["operations"]
     touched = {op["location"][1] for op in ops}
-    partner_slots = {i for i, m in enumerate(meta["slots"]) if m.startswith(("partners", "digital"))}
+    partner_slots = {
+        i for i, m in enumerate(meta["slots"]) if m.startswith(("partners", "digital"))
+    }
     assert touched <= partner_slots
     assert new["axes"] == [axe]
     assert len(_patch_json(patch)) < 50_000
@@ -36,8 +48,18 @@ def test_axe_filter_patches_only_markers(reg):
 def test_no_change_no_patch(reg):
     entry = reg.get("41")
     meta = _meta(reg)
-    patch, new = view_patch(entry.dep, entry.assets, meta, meta["scheme"], [],
-                            list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
+    patch, new = view_patch(
+        entry.dep,
+        entry.assets,
+        meta,
+        meta["scheme"],
+        [],
+        list(DEFAULT_VISIBLE),
+        "rate",
+        [],
+        "territory",
+        "white-bg",
+    )
     assert new == meta
     assert patch.to_plotly_json()["operations"] == []
 
@@ -56,15 +78,19 @@ def test_selection_from_click_and_goto():
     assert selection_from_click(click) == {"type": "territory", "code": "T1", "scheme": "mdcs_2019"}
     assert selection_from_click({"points": [{"customdata": ["sites", "S1"]}]})["type"] == "sites"
     assert selection_from_click({"points": [{}]}) is None
-    assert selection_from_goto("commune|41018|") == {"type": "commune", "code": "41018",
-                                                     "scheme": None}
+    assert selection_from_goto("commune|41018|") == {
+        "type": "commune",
+        "code": "41018",
+        "scheme": None,
+    }
 
 
 def test_panel_for_every_territory_has_figures_with_sources(reg, app):
     dep = reg.get("41").dep
     for row in dep.territories[dep.territories["scheme_id"] == "mdcs_2019"].itertuples():
-        panel = show_panel({"type": "territory", "code": row.territory_id,
-                            "scheme": "mdcs_2019"}, [], "41")
+        panel = show_panel(
+            {"type": "territory", "code": row.territory_id, "scheme": "mdcs_2019"}, [], "41"
+        )
         text = str(panel)
         assert "Chiffres clés" in text
         assert "Source" in text

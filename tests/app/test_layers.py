@@ -20,26 +20,51 @@ def test_layer_traces_are_valid_plotly(reg, code, module):
     assert traces, "a layer always yields at least one trace (stable trace slots)"
     for trace in traces:
         assert trace["meta"].split(":")[0] in (module.LAYER_ID, "epci_outside")
-        clean = {k: v for k, v in trace.items() if k != "meta"}
-        go.Figure(data=[clean])  # raises on any invalid property
+        go.Figure(data=[trace])  # raises on any invalid property
         if trace["type"] == "choroplethmap" and trace["locations"]:
             ids = {f["id"] for f in trace["geojson"]["features"]}
             assert set(trace["locations"]) <= ids, "every location has a geometry"
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_communes_layer_counts(reg, code):
+def test_whole_figure_is_valid_plotly(reg, code):
+    entry = reg.get(code)
+    go.Figure(build_figure(entry.dep, entry.assets, ViewState()))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_commune_polygons_are_sent_only_for_commune_clicks(reg, code):
     entry = reg.get(code)
     fig = build_figure(entry.dep, entry.assets, ViewState())
-    meta = fig["layout"]["meta"]
-    (i,) = slots(meta, "communes")
+    (i,) = slots(fig["layout"]["meta"], "communes")
+    assert fig["data"][i]["locations"] == []
+    assert fig["data"][i]["geojson"]["features"] == []
+    (j,) = [k for k, m in enumerate(fig["layout"]["meta"]["layer_slots"]) if m == "communes"]
+    assert fig["layout"]["map"]["layers"][j]["source"]["features"], "outlines are drawn"
+    fig = build_figure(entry.dep, entry.assets, ViewState(click_level="commune"))
     assert len(fig["data"][i]["locations"]) == EXPECTED_COMMUNES[code]
     assert len(entry.assets.communes["features"]) == EXPECTED_COMMUNES[code]
 
 
+def test_commune_outlines_write_each_border_once(reg):
+    import shapely
+
+    entry = reg.get("41")
+    lines = shapely.from_geojson(
+        __import__("orjson").dumps(entry.assets.commune_lines["features"][0]["geometry"])
+    )
+    polygons = shapely.get_num_coordinates(entry.dep.communes.geometry.values).sum()
+    assert shapely.get_num_coordinates(lines) < 0.7 * polygons
+    assert lines.length == pytest.approx(
+        shapely.union_all(shapely.boundary(entry.dep.communes.geometry.values)).length, rel=0.01
+    )
+
+
 def test_loir_et_cher_epci_and_mdcs(reg):
     entry = reg.get("41")
-    fig = build_figure(entry.dep, entry.assets, ViewState(scheme_id="mdcs_2019"))
+    fig = build_figure(
+        entry.dep, entry.assets, ViewState(scheme_id="mdcs_2019", click_level="epci")
+    )
     meta = fig["layout"]["meta"]
     assert len(fig["data"][slots(meta, "epci")[0]]["locations"]) == 12
     territories = fig["data"][slots(meta, "territories")[0]]
@@ -51,7 +76,11 @@ def test_visibility_follows_toggles(reg):
     entry = reg.get("41")
     fig = build_figure(entry.dep, entry.assets, ViewState(), visible=["epci"])
     shown = {t["meta"] for t in fig["data"] if t["visible"]}
-    assert shown == {"epci", "epci_outside"}
+    assert shown == {"epci:click", "epci_outside"}
+    layers = fig["layout"]["map"]["layers"]
+    assert [layer["visible"] for layer in layers] == [
+        m == "epci" for m in fig["layout"]["meta"]["layer_slots"]
+    ]
     assert set(DEFAULT_VISIBLE) <= set(TOGGLES)
 
 
@@ -63,8 +92,12 @@ def test_partner_filter_by_axe_reduces_markers(reg):
     counts = []
     for axe in axes:
         fig = build_figure(dep, entry.assets, ViewState(axes=(axe,)))
-        counts.append(sum(len(fig["data"][i]["lon"]) for i in slots(fig["layout"]["meta"], "partners")))
-    total = sum(len(all_fig["data"][i]["lon"]) for i in slots(all_fig["layout"]["meta"], "partners"))
+        counts.append(
+            sum(len(fig["data"][i]["lon"]) for i in slots(fig["layout"]["meta"], "partners"))
+        )
+    total = sum(
+        len(all_fig["data"][i]["lon"]) for i in slots(all_fig["layout"]["meta"], "partners")
+    )
     assert total > 0
     assert min(counts) < total, "some axe must hide some partners"
 

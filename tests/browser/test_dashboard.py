@@ -25,7 +25,9 @@ def wait_for_trace_length(page, meta: str, n: int, key: str = "locations") -> No
     page.wait_for_function(
         """([sel, meta, key, n]) => { const t = document.querySelector(sel).data
               .find(t => t.meta === meta); return t && (t[key] || []).length === n; }""",
-        arg=[GRAPH, meta, key, n], timeout=20000)
+        arg=[GRAPH, meta, key, n],
+        timeout=20000,
+    )
 
 
 def choose(page, dropdown_id: str, text: str) -> None:
@@ -36,10 +38,18 @@ def choose(page, dropdown_id: str, text: str) -> None:
     page.keyboard.press("Escape")
 
 
+def set_click_level(page, value: str) -> None:
+    page.locator(f'#click-level label:has(input[value="{value}"])').click()
+
+
 def test_loir_et_cher_first_paint(page):
-    assert trace_lengths(page, "communes") == [267]
-    assert trace_lengths(page, "epci") == [12]
     assert trace_lengths(page, "territories") == [5]
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.map.layers.length") == 2
+    set_click_level(page, "commune")
+    wait_for_trace_length(page, "communes:click", 267)
+    set_click_level(page, "epci")
+    wait_for_trace_length(page, "epci:click", 12)
+    assert trace_lengths(page, "communes") == [0], "polygons leave when no longer clickable"
     legend = page.inner_text("#legend")
     for name in ("Blois", "Vendôme", "Romorantin", "Sud-Loire", "Nord-Loire"):
         assert name in legend
@@ -47,15 +57,22 @@ def test_loir_et_cher_first_paint(page):
     assert "Loir-et-Cher" in page.inner_text("header")
 
 
-@pytest.mark.parametrize(("code", "name", "n"), [
-    ("47", "Lot-et-Garonne", 319), ("03", "Allier", 317), ("45", "Loiret", 325),
-    ("71", "Saône-et-Loire", 563),
-])
+@pytest.mark.parametrize(
+    ("code", "name", "n"),
+    [
+        ("47", "Lot-et-Garonne", 319),
+        ("03", "Allier", 317),
+        ("45", "Loiret", 325),
+        ("71", "Saône-et-Loire", 563),
+    ],
+)
 def test_switch_departement(page, code, name, n):
+    set_click_level(page, "commune")
+    wait_for_trace_length(page, "communes:click", 267)
     choose(page, "departement", name)
-    wait_for_trace_length(page, "communes", n)
+    wait_for_trace_length(page, "communes:click", n)
     assert name in page.inner_text("header")
-    assert trace_lengths(page, "communes") == [n]
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.meta.departement") == code
 
 
 def test_axe_filter_changes_partners_and_actions(page):
@@ -65,7 +82,10 @@ def test_axe_filter_changes_partners_and_actions(page):
     choose(page, "axes", "Faciliter l'accès au numérique")
     page.wait_for_function(
         "(n) => { const m = document.querySelector('#actions-count').innerText.match(/\\d+/);"
-        " return m && Number(m[0]) !== n; }", arg=before_actions, timeout=20000)
+        " return m && Number(m[0]) !== n; }",
+        arg=before_actions,
+        timeout=20000,
+    )
     after_actions = int(re.search(r"\d+", page.inner_text("#actions-count")).group())
     page.wait_for_timeout(500)
     after_partners = sum(trace_lengths(page, "partners", "lon"))
@@ -77,12 +97,22 @@ def test_axe_filter_changes_partners_and_actions(page):
 
 def test_click_territory_opens_panel(page):
     # Hide the point layers so the click lands on a polygon, not on the nearest marker.
-    for value in ("sites", "partners:emploi", "partners:iae", "partners:social",
-                  "partners:services", "partners:autres", "digital_points"):
+    for value in (
+        "sites",
+        "partners:emploi",
+        "partners:iae",
+        "partners:social",
+        "partners:services",
+        "partners:autres",
+        "digital_points",
+    ):
         page.locator(f'#layers label:has(input[value="{value}"])').click()
     page.wait_for_function(
         "(sel) => document.querySelector(sel).data.filter(t => t.type === 'scattermap')"
-        ".every(t => t.visible === false)", arg=GRAPH, timeout=20000)
+        ".every(t => t.visible === false)",
+        arg=GRAPH,
+        timeout=20000,
+    )
     box = page.locator(f"{GRAPH} .maplibregl-canvas").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x - 10, y - 10)
@@ -107,11 +137,13 @@ def test_goto_territory_panel_shows_sourced_beneficiaries(page):
 
 
 def test_no_request_leaves_loopback(page):
+    set_click_level(page, "commune")
     choose(page, "departement", "Lot-et-Garonne")
-    wait_for_trace_length(page, "communes", 319)
+    wait_for_trace_length(page, "communes:click", 319)
     page.wait_for_timeout(1000)
-    outside = [u for u in page.requests_seen
-               if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:)", u)]
+    outside = [
+        u for u in page.requests_seen if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:)", u)
+    ]
     assert page.requests_seen, "no request recorded at all"
     assert outside == []
 
@@ -122,16 +154,24 @@ def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "goto"
     page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Romorantin")
+    page.locator("[role=option]", has_text="Territoire : Romorantin").first.wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_selector("#panel-title", timeout=20000)
     assert "Romorantin" in page.inner_text("#panel-title")
     choose(page, "axes", "Faciliter l'accès au numérique")
-    page.wait_for_function("() => document.querySelectorAll('#axes .dash-dropdown-value-item, "
-                           "#axes [class*=value]').length > 0", timeout=20000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#axes .dash-dropdown-value-item, "
+        "#axes [class*=value]').length > 0",
+        timeout=20000,
+    )
     filtered = page.inner_text("#actions-count")
     page.focus("#axes-clear")
     page.keyboard.press("Enter")
-    page.wait_for_function("(n) => document.querySelector('#actions-count').innerText !== n",
-                           arg=filtered, timeout=20000)
+    page.wait_for_function(
+        "(n) => document.querySelector('#actions-count').innerText !== n",
+        arg=filtered,
+        timeout=20000,
+    )
