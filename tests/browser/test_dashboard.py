@@ -154,7 +154,9 @@ def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "goto"
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    page.wait_for_function(
+        "() => document.activeElement.classList.contains('dash-dropdown-search')"
+    )
     page.keyboard.type("Romorantin")
     page.locator("[role=option]", has_text="Territoire : Romorantin").first.wait_for()
     page.keyboard.press("ArrowDown")
