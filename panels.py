@@ -206,6 +206,8 @@ def action_items(dep, actions: pd.DataFrame, limit: int = 200) -> html.Ul:
         if scope:
             meta.append(f"Portée : {scope}")
         doc = _text(getattr(row, "document", ""))
+        if doc and str(row.action_id).startswith(doc):
+            doc = ""  # ids like « PDI-01 » already say their document
         items.append(
             html.Li(
                 [
@@ -421,16 +423,30 @@ def table_view(dep, state, visible: Iterable[str]) -> html.Div:
     if "communes" in shown:
         c = LAYERS["communes"].frame(dep, state)
         blocks.append(
-            _table(
+            _collapsed(
                 f"Communes ({len(c)})",
-                ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
-                [
-                    [r.code_insee, r.nom, fmt_int(r.population), _text(r.epci), _text(r.territoire)]
-                    for r in c.itertuples(index=False)
-                ],
+                _table(
+                    f"Communes ({len(c)})",
+                    ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
+                    [
+                        [
+                            r.code_insee,
+                            r.nom,
+                            fmt_int(r.population),
+                            _text(r.epci),
+                            _text(r.territoire),
+                        ]
+                        for r in c.itertuples(index=False)
+                    ],
+                ),
             )
         )
     return html.Div(blocks)
+
+
+def _collapsed(summary: str, content) -> html.Details:
+    """A long table folded by default (opened with a click or Enter)."""
+    return html.Details([html.Summary(f"{summary} — afficher"), content])
 
 
 def _table(
