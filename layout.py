@@ -86,6 +86,20 @@ def caption_text(dep, state: ViewState) -> str:
     return f"{dep.name} — {row['label']} ({status})"
 
 
+def radio_fieldset(legend: str, component_id: str, choices: dict, value: str) -> html.Fieldset:
+    """A labelled group of radio buttons (keyboard: arrows move between choices)."""
+    return html.Fieldset(
+        [
+            html.Legend(legend),
+            dcc.RadioItems(
+                id=component_id,
+                options=[{"label": v, "value": k} for k, v in choices.items()],
+                value=value,
+            ),
+        ]
+    )
+
+
 def control(label: str, component, html_for: str | None = None) -> html.Div:
     return html.Div([html.Label(label, htmlFor=html_for), component], className="control")
 
@@ -178,26 +192,8 @@ def serve_layout(registry, code: str) -> html.Div:
                     ),
                 ]
             ),
-            html.Fieldset(
-                [
-                    html.Legend(labels.CLICK_LEVEL),
-                    dcc.RadioItems(
-                        id=ids.CLICK_LEVEL,
-                        options=[{"label": v, "value": k} for k, v in labels.CLICK_LEVELS.items()],
-                        value="territory",
-                    ),
-                ]
-            ),
-            html.Fieldset(
-                [
-                    html.Legend(labels.MAP_STYLE),
-                    dcc.RadioItems(
-                        id=ids.MAP_STYLE,
-                        options=[{"label": v, "value": k} for k, v in MAP_STYLES.items()],
-                        value="white-bg",
-                    ),
-                ]
-            ),
+            radio_fieldset(labels.CLICK_LEVEL, ids.CLICK_LEVEL, labels.CLICK_LEVELS, "territory"),
+            radio_fieldset(labels.MAP_STYLE, ids.MAP_STYLE, MAP_STYLES, "white-bg"),
         ],
         className="sidebar",
         **{"aria-label": "Filtres et couches"},

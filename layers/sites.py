@@ -48,12 +48,3 @@ def traces(dep, assets, state) -> list[dict]:
             size=_style.SITE_SIZE,
         )
     ]
-
-
-def patch(dep, state) -> list[dict]:
-    data = frame(dep, state)
-    return [
-        _points.marker_patch(
-            data, layer_id=LAYER_ID, id_column="site_id", hover=hover_texts(dep, data)
-        )
-    ]
