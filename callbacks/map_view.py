@@ -8,7 +8,7 @@ import ids
 import layout
 import panels
 import registry
-from layers import ViewState, build_figure, slots, toggle_of
+from layers import ViewState, build_figure, is_visible, slots
 from layers import beneficiaries as benef_layer
 from layers import communes as communes_layer
 from layers import digital_points as digital_layer
@@ -155,9 +155,9 @@ def view_patch(
         new["axes"] = sorted(state.axes)
     if shown != meta["visible"]:
         for index, m in enumerate(meta["slots"]):
-            patch["data"][index]["visible"] = toggle_of(m) in shown
+            patch["data"][index]["visible"] = is_visible(m, shown)
         for index, m in enumerate(meta["layer_slots"]):
-            patch["layout"]["map"]["layers"][index]["visible"] = toggle_of(m) in shown
+            patch["layout"]["map"]["layers"][index]["visible"] = is_visible(m, shown)
         new["visible"] = shown
     benef = [state.beneficiaries_mode, state.beneficiaries_estimate]
     if benef != meta["benef"]:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 
 from layers import (
+    _style,
     beneficiaries,
     communes,
     digital_points,
@@ -20,6 +21,7 @@ from layers import (
     sites,
     territories,
 )
+from layers._polygons import line_layer
 from layers.assets import MapAssets
 from layers.state import ViewState
 
@@ -33,15 +35,22 @@ TOGGLES: dict[str, tuple[str, bool]] = {
     "epci": (epci.LABEL, True),
     "communes": (communes.LABEL, True),
     "sites": (sites.LABEL, True),
-    **{
-        f"partners:{g}": (spec["label"], True) for g, spec in partners._style.PARTNER_GROUPS.items()
-    },
+    **{f"partners:{g}": (spec["label"], True) for g, spec in _style.PARTNER_GROUPS.items()},
     "digital_points": (digital_points.LABEL, True),
     "beneficiaries": (beneficiaries.LABEL, False),
 }
 DEFAULT_VISIBLE = tuple(k for k, (_, on) in TOGGLES.items() if on)
 
 MAP_STYLES = {"white-bg": "Fond blanc (hors ligne)", "open-street-map": "OpenStreetMap (Internet)"}
+
+
+#: Map layers drawn whatever the toggles (the département border).
+ALWAYS_SHOWN = "outline"
+
+
+def is_visible(meta: str, shown: set[str] | Iterable[str]) -> bool:
+    """Whether the trace or map layer ``meta`` is drawn when ``shown`` toggles are on."""
+    return meta == ALWAYS_SHOWN or toggle_of(meta) in set(shown)
 
 
 def toggle_of(meta: str) -> str:
@@ -85,11 +94,17 @@ def build_figure(
     map_layers: list[dict] = []
     for module in LAYER_MODULES:
         for trace in module.traces(dep, assets, state):
-            trace["visible"] = toggle_of(trace["meta"]) in shown
+            trace["visible"] = is_visible(trace["meta"], shown)
             data.append(trace)
         for layer in getattr(module, "map_layers", lambda *_: [])(dep, assets, state):
-            layer["visible"] = toggle_of(layer["meta"]) in shown
+            layer["visible"] = is_visible(layer["meta"], shown)
             map_layers.append(layer)
+    map_layers.append(
+        line_layer(
+            meta=ALWAYS_SHOWN, geojson=assets.outline_lines, colour=_style.OUTLINE_LINE, width=2.5
+        )
+    )
+    map_layers[-1]["visible"] = True
     layer_metas = [layer.pop("meta") for layer in map_layers]
     centre, zoom = view_for_bounds(assets.bounds)
     layout = {

@@ -47,6 +47,7 @@ class MapAssets:
     commune_lines: dict[str, Any]
     epci: dict[str, Any]
     epci_lines: dict[str, Any]
+    outline_lines: dict[str, Any]
     epci_outside: dict[str, Any]
     outline: dict[str, Any]
     territories: dict[str, dict[str, Any]]  # scheme_id -> FeatureCollection
@@ -66,6 +67,7 @@ class MapAssets:
             commune_lines=boundary_lines(dep.communes.geometry.values),
             epci=feature_collection(dep.epci, "siren_epci"),
             epci_lines=boundary_lines(dep.epci.geometry.values),
+            outline_lines=boundary_lines(dep.outline.geometry.values),
             epci_outside=feature_collection(dep.epci_outside, "siren_epci"),
             outline=feature_collection(dep.outline.assign(_id=dep.code), "_id"),
             territories=territories,

@@ -79,7 +79,7 @@ def test_visibility_follows_toggles(reg):
     assert shown == {"epci:click", "epci_outside"}
     layers = fig["layout"]["map"]["layers"]
     assert [layer["visible"] for layer in layers] == [
-        m == "epci" for m in fig["layout"]["meta"]["layer_slots"]
+        m in ("epci", "outline") for m in fig["layout"]["meta"]["layer_slots"]
     ]
     assert set(DEFAULT_VISIBLE) <= set(TOGGLES)
 

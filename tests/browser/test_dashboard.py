@@ -44,7 +44,7 @@ def set_click_level(page, value: str) -> None:
 
 def test_loir_et_cher_first_paint(page):
     assert trace_lengths(page, "territories") == [5]
-    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.map.layers.length") == 2
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.map.layers.length") == 3
     set_click_level(page, "commune")
     wait_for_trace_length(page, "communes:click", 267)
     set_click_level(page, "epci")
