@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 import plotly
 
@@ -99,3 +101,46 @@ def test_panel_for_every_territory_has_figures_with_sources(reg, app):
 def test_panel_for_unknown_unit_is_a_french_message(reg, app):
     panel = show_panel({"type": "epci", "code": "000000000", "scheme": None}, [], "41")
     assert "Traceback" not in str(panel)
+
+
+def test_commune_panel_lists_actions_scoped_to_that_commune(reg, app):
+    dep = reg.get("71").dep
+    scoped = dep.actions[dep.actions["scope"] == "communes"]
+    assert not scoped.empty
+    code = scoped["scope_codes"].iloc[0].split("|")[0]
+    action_id = scoped["action_id"].iloc[0]
+    panel = str(show_panel({"type": "commune", "code": code, "scheme": None}, [], "71"))
+    assert action_id in panel
+    other = dep.communes[
+        ~dep.communes["code_insee"].isin("|".join(scoped["scope_codes"]).split("|"))
+    ]["code_insee"].iloc[0]
+    assert action_id not in str(show_panel({"type": "commune", "code": other}, [], "71"))
+
+
+def test_epci_panel_says_it_crosses_the_border(reg, app):
+    dep = reg.get("41").dep
+    crossing = dep.epci[dep.epci["crosses_border"]]["siren_epci"].iloc[0]
+    panel = str(show_panel({"type": "epci", "code": crossing, "scheme": None}, [], "41"))
+    assert "déborde du département" in panel
+    assert "Chiffres clés" in panel
+
+
+def text_of(component) -> str:
+    """All the text a Dash component tree shows, as one string."""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else text_of(children)
+
+
+def test_territory_panel_shows_sourced_beneficiaries(reg, app):
+    panel = text_of(
+        show_panel({"type": "territory", "code": "vendome", "scheme": "mdcs_2019"}, [], "41")
+    )
+    assert re.search(
+        r"Allocataires du RSA \(allocataires \+ conjoints\)\s+\(2017\)\s+1\u202f550", panel
+    )
+    assert "Source : Conseil départemental de Loir-et-Cher" in panel
+    assert "périmètre approximatif" in panel
