@@ -401,7 +401,8 @@ def _read_meta(folder: Path) -> tuple[dict[str, Any], dict[str, Any], list[Probl
 
 
 def _find_geo(folder: Path, code: str, geo_dirs: Sequence[Path]) -> Path:
-    candidates = [folder / "geo.gpkg"] + [Path(d) / f"{code}.gpkg" for d in geo_dirs]
+    candidates = [folder / "geo.gpkg", folder / f"{code}.gpkg"]
+    candidates += [Path(d) / f"{code}.gpkg" for d in geo_dirs]
     for c in candidates:
         if c.is_file():
             return c
@@ -409,9 +410,9 @@ def _find_geo(folder: Path, code: str, geo_dirs: Sequence[Path]) -> Path:
         [
             _fatal(
                 f"{code}.gpkg",
-                "données géographiques introuvables (ni geo.gpkg dans le paquet, ni "
-                f"data/geo/{code}.gpkg)",
-                f"lancez python scripts/build_geo.py {code}",
+                "données géographiques introuvables (ni geo.gpkg ni "
+                f"{code}.gpkg dans le paquet, ni data/geo/{code}.gpkg)",
+                f"lancez python scripts/build_geo.py {code} (ou --out <dossier du paquet>)",
             )
         ]
     )
