@@ -6,7 +6,6 @@ from dash import Input, Output, Patch, State, callback, no_update
 
 import ids
 import layout
-import panels
 import registry
 from layers import ViewState, build_figure, is_visible, slots
 from layers import beneficiaries as benef_layer
@@ -38,8 +37,6 @@ def view_state(scheme, axes, benef_mode, estimate, click_level) -> ViewState:
     Output(ids.AXES, "value"),
     Output(ids.PLAN_TITLE, "children"),
     Output(ids.FOOTER, "children"),
-    Output(ids.QUALITY, "children"),
-    Output(ids.SOURCES, "children"),
     Input(ids.DEPARTEMENT, "value"),
     State(ids.LAYERS, "value"),
     State(ids.BENEF_MODE, "value"),
@@ -52,7 +49,7 @@ def switch_departement(code, visible, benef_mode, estimate, click_level, map_sty
     """Draw the newly selected département (the only callback sending whole geometries)."""
     reg = registry.current()
     if code not in reg.entries:
-        return (no_update,) * 10
+        return (no_update,) * 8
     entry = reg.get(code)
     dep = entry.dep
     state = view_state(dep.default_scheme, (), benef_mode, estimate, click_level)
@@ -66,8 +63,6 @@ def switch_departement(code, visible, benef_mode, estimate, click_level, map_sty
         [],
         layout.plan_title(dep),
         layout.footer_text(dep),
-        panels.quality_view(dep),
-        panels.sources_view(dep),
     )
 
 

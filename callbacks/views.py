@@ -85,3 +85,23 @@ def table(tab, scheme, axes, visible, benef_mode, estimate, code):
         scheme = dep.default_scheme
     state = view_state(scheme, axes, benef_mode, estimate, "territory")
     return panels.table_view(dep, state, visible or ())
+
+
+@callback(
+    Output(ids.QUALITY, "children"),
+    Output(ids.SOURCES, "children"),
+    Input(ids.TABS, "value"),
+    Input(ids.DEPARTEMENT, "value"),
+    prevent_initial_call=True,
+)
+def quality_and_sources(tab, code):
+    """Data-quality and sources tabs, built when opened (not sent with every switch)."""
+    reg = registry.current()
+    if code in reg.failures:
+        return panels.failure_view(reg.failures[code]), no_update
+    if tab not in ("quality", "sources") or code not in reg.entries:
+        return no_update, no_update
+    dep = reg.get(code).dep
+    if tab == "quality":
+        return panels.quality_view(dep), no_update
+    return no_update, panels.sources_view(dep)

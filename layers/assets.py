@@ -15,13 +15,16 @@ from layers._geojson import feature_collection
 LINE_DECIMALS = 4
 
 
-def boundary_lines(geoms) -> dict[str, Any]:
+def boundary_lines(geoms, exclude=None) -> dict[str, Any]:
     """Unique boundary linework of polygons (shared edges once), as a FeatureCollection.
 
     Drawing outlines as lines halves what a polygon layer would send, since each border
-    between two communes is written once instead of twice.
+    between two communes is written once instead of twice. Edges lying on ``exclude`` (a
+    geometry drawn by another layer, e.g. the département border) are left out.
     """
     merged = shapely.line_merge(shapely.union_all(shapely.boundary(np.asarray(geoms))))
+    if exclude is not None:
+        merged = shapely.line_merge(shapely.difference(merged, shapely.buffer(exclude, 1e-6)))
     merged = shapely.transform(merged, lambda xy: np.round(xy, LINE_DECIMALS))
     return {
         "type": "FeatureCollection",
@@ -64,7 +67,9 @@ class MapAssets:
         west, south, east, north = (float(v) for v in dep.outline.total_bounds)
         return cls(
             communes=feature_collection(dep.communes, "code_insee"),
-            commune_lines=boundary_lines(dep.communes.geometry.values),
+            commune_lines=boundary_lines(
+                dep.communes.geometry.values, exclude=shapely.boundary(dep.outline.union_all())
+            ),
             epci=feature_collection(dep.epci, "siren_epci"),
             epci_lines=boundary_lines(dep.epci.geometry.values),
             outline_lines=boundary_lines(dep.outline.geometry.values),

@@ -144,3 +144,15 @@ def test_territory_panel_shows_sourced_beneficiaries(reg, app):
     )
     assert "Source : Conseil départemental de Loir-et-Cher" in panel
     assert "périmètre approximatif" in panel
+
+
+def test_quality_and_sources_tabs_are_built_when_opened(reg, app):
+    from dash import no_update
+
+    from callbacks.views import quality_and_sources
+
+    quality, sources = quality_and_sources("quality", "47")
+    assert "lignes lues" in text_of(quality) and sources is no_update
+    quality, sources = quality_and_sources("sources", "47")
+    assert quality is no_update and "Lot-et-Garonne" in text_of(sources)
+    assert quality_and_sources("map", "47") == (no_update, no_update)

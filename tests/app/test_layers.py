@@ -47,17 +47,20 @@ def test_commune_polygons_are_sent_only_for_commune_clicks(reg, code):
 
 
 def test_commune_outlines_write_each_border_once(reg):
+    import orjson
     import shapely
 
     entry = reg.get("41")
-    lines = shapely.from_geojson(
-        __import__("orjson").dumps(entry.assets.commune_lines["features"][0]["geometry"])
-    )
+
+    def geometry(fc):
+        return shapely.from_geojson(orjson.dumps(fc["features"][0]["geometry"]))
+
+    inner, border = geometry(entry.assets.commune_lines), geometry(entry.assets.outline_lines)
     polygons = shapely.get_num_coordinates(entry.dep.communes.geometry.values).sum()
-    assert shapely.get_num_coordinates(lines) < 0.7 * polygons
-    assert lines.length == pytest.approx(
-        shapely.union_all(shapely.boundary(entry.dep.communes.geometry.values)).length, rel=0.01
-    )
+    assert shapely.get_num_coordinates(inner) < 0.6 * polygons
+    every_edge = shapely.union_all(shapely.boundary(entry.dep.communes.geometry.values)).length
+    assert inner.length + border.length == pytest.approx(every_edge, rel=0.01)
+    assert shapely.intersection(inner, border.buffer(1e-7)).length < 0.01 * border.length
 
 
 def test_loir_et_cher_epci_and_mdcs(reg):
