@@ -23,6 +23,10 @@ TAB_TABLE = "Tableau"
 TAB_QUALITY = "Qualité des données"
 TAB_SOURCES = "Sources"
 
+MAP_ARIA = (
+    "Carte du département. Au clavier, utilisez « Aller à » pour ouvrir la fiche d'un "
+    "territoire et l'onglet Tableau pour lire les données de la carte."
+)
 PANEL_EMPTY = (
     "Cliquez sur un territoire de la carte, ou choisissez-le dans « Aller à… », "
     "pour afficher ses chiffres clés et les actions du plan qui le concernent."

@@ -83,7 +83,11 @@ def caption_text(dep, state: ViewState) -> str:
         "approximate": "périmètre approximatif",
         "unknown": "périmètre inconnu",
     }.get(row["perimeter_status"], "")
-    return f"{dep.name} — {row['label']} ({status})"
+    n_territories = int((dep.territories["scheme_id"] == scheme).sum())
+    return (
+        f"{dep.name} — {row['label']} ({status}) · {n_territories} territoires · "
+        f"{len(dep.communes)} communes · {len(dep.epci)} EPCI"
+    )
 
 
 def radio_fieldset(legend: str, component_id: str, choices: dict, value: str) -> html.Fieldset:
@@ -202,15 +206,19 @@ def serve_layout(registry, code: str) -> html.Div:
     map_tab = html.Div(
         [
             html.P(caption_text(dep, state), id=ids.CAPTION, className="caption"),
-            dcc.Graph(
-                id=ids.MAP,
-                figure=figure,
-                className="map",
-                config={
-                    "displaylogo": False,
-                    "scrollZoom": True,
-                    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                },
+            html.Div(
+                dcc.Graph(
+                    id=ids.MAP,
+                    figure=figure,
+                    className="map",
+                    config={
+                        "displaylogo": False,
+                        "scrollZoom": True,
+                        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                    },
+                ),
+                role="region",
+                **{"aria-label": labels.MAP_ARIA},
             ),
             html.Div(panels.legend(dep, state, DEFAULT_VISIBLE), id=ids.LEGEND, className="legend"),
         ]
