@@ -9,6 +9,7 @@ import labels
 import panels
 from core.filters import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
+from layers.territories import PERIMETER_LABELS
 
 
 def scheme_options(dep) -> list[dict]:
@@ -78,11 +79,7 @@ def caption_text(dep, state: ViewState) -> str:
     if rows.empty:
         return ""
     row = rows.iloc[0]
-    status = {
-        "official": "périmètre officiel",
-        "approximate": "périmètre approximatif",
-        "unknown": "périmètre inconnu",
-    }.get(row["perimeter_status"], "")
+    status = PERIMETER_LABELS.get(row["perimeter_status"], "")
     n_territories = int((dep.territories["scheme_id"] == scheme).sum())
     return (
         f"{dep.name} — {row['label']} ({status}) · {n_territories} territoires · "

@@ -13,10 +13,12 @@ from dash import html
 import labels
 from core.filters import actions_for
 from core.indicators import key_figures
+from layers import LAYERS
 from layers import beneficiaries as benef_layer
 from layers import territories as terr_layer
-from layers._format import fmt_int, is_missing
+from layers._format import fmt_count, fmt_float, fmt_int, is_missing
 from layers._points import precision_note
+from layers._style import PARTNER_GROUPS
 
 UNIT_TITLES = {
     "territory": "Territoire",
@@ -32,11 +34,7 @@ def _text(value) -> str:
 
 def source_label(dep, source_id: str, ref: str | None = None) -> str:
     """« Title (vintage), ref » for a source_id of the package."""
-    if source_id in dep.sources.index:
-        src = dep.sources.loc[source_id]
-        text = f"{src['title']} ({_text(src.get('vintage'))})"
-    else:
-        text = source_id
+    text = dep.source_label(source_id)
     return f"{text}, {ref}" if ref and not is_missing(ref) else text
 
 
@@ -276,8 +274,6 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
             className="legend-list",
         )
     )
-    from layers._style import PARTNER_GROUPS  # local: legend only
-
     parts.append(
         html.Ul(
             [
@@ -307,8 +303,6 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
 
 def table_view(dep, state, visible: Iterable[str]) -> html.Div:
     """Tables of what the map shows (accessible alternative to the map)."""
-    from layers import LAYERS  # local import: layers package imports this module's deps
-
     shown = set(visible)
     blocks: list = []
     if "territories" in shown:
@@ -330,8 +324,6 @@ def table_view(dep, state, visible: Iterable[str]) -> html.Div:
         )
     if "beneficiaries" in shown:
         b = benef_layer.frame(dep, state)
-        from layers._format import fmt_count, fmt_float
-
         blocks.append(
             _table(
                 benef_layer.caption(dep, state),

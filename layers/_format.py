@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from core.secrecy import SECRECY_LABEL_FR
+
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
-SECRET = "secret statistique"
 
 
 def is_missing(value: Any) -> bool:
@@ -38,10 +39,8 @@ def fmt_float(value: Any, decimals: int = 1) -> str:
 
 def fmt_count(value: Any, threshold: int) -> str:
     """Beneficiary count for display: hidden under the secrecy threshold."""
-    if is_missing(value):
-        return f"< {threshold} ({SECRET})"
-    if float(value) < threshold:  # defensive: counts should arrive already suppressed
-        return f"< {threshold} ({SECRET})"
+    if is_missing(value) or float(value) < threshold:  # NA = already suppressed
+        return SECRECY_LABEL_FR
     return fmt_int(value)
 
 
