@@ -21,7 +21,7 @@ def create_app(
     if not reg.entries:
         problems = "\n".join(str(p) for f in reg.failures.values() for p in f.problems)
         raise SystemExit("Aucun paquet départemental n'a pu être chargé.\n" + problems)
-    registry.install(reg)
+    registry.install(reg, settings.departement)
     app = Dash(
         __name__,
         title="Atlas de l'insertion",
@@ -29,8 +29,9 @@ def create_app(
         serve_locally=True,
         compress=True,
         assets_folder=str(config.ROOT / "assets"),
+        suppress_callback_exceptions=True,
     )
-    app.layout = lambda: layout.serve_layout(reg, settings.departement)
+    app.layout = layout.app_shell
     register_api(app.server)
     import callbacks  # noqa: F401  (registers the callbacks)
 

@@ -51,3 +51,36 @@ DROPDOWN = {
     "clear_selection": "Effacer la sélection",
     "no_options_found": "Aucun résultat",
 }
+
+ACCESS = "Temps d'accès au service le plus proche"
+ACCESS_ON = "Afficher les temps d'accès"
+ACCESS_MODES = {"car": "Voiture", "bike": "Vélo", "walk": "Marche"}
+ACCESS_ENGINES = {
+    "straight_line": "Vol d'oiseau × détour (estimation)",
+    "road": "Réseau routier OpenStreetMap",
+    "imported": "Matrice de temps importée",
+}
+ACCESS_THRESHOLD = "Seuil (minutes)"
+ACCESS_DEST = "Services de destination"
+ACCESS_DEST_SITES = "Sites départementaux du découpage (MDS, CMS…)"
+ACCESS_DEST_DIGITAL = "Points d'accès numériques (France Services…)"
+ACCESS_DAY = "Jour d'ouverture"
+ACCESS_ANY_DAY = "Tous les jours"
+ACCESS_PARAMS = "Paramètres du modèle"
+ACCESS_SPEED = "Vitesse (km/h)"
+ACCESS_DETOUR = "Facteur de détour"
+ACCESS_TERMINAL = "Temps terminal (min)"
+ACCESS_DEFAULTS = "Valeurs par défaut"
+ACCESS_SHOW = "Carte"
+ACCESS_SHOWS = {
+    "minutes": "Minutes jusqu'au plus proche",
+    "difference": "Gain du scénario (minutes)",
+}
+ACCESS_SIMULATE = "Simulation : un clic sur une commune ajoute un site, sur un site le retire"
+ACCESS_RESET = "Réinitialiser le scénario"
+SUGGEST = "Sites suggérés"
+SUGGEST_K = "Nombre de sites"
+SUGGEST_WEIGHT = "Maximiser"
+SUGGEST_WEIGHTS = {"population": "la population", "beneficiaries": "les bénéficiaires (estimation)"}
+SUGGEST_GO = "Proposer des sites"
+SUGGEST_ADD = "Ajouter ces sites au scénario"

@@ -7,9 +7,13 @@ from dash import dcc, html
 import ids
 import labels
 import panels
+from core.access import DAYS_FR, MODES
 from core.filters import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
+from layers._style import PARTNER_GROUPS
+from layers.state import AccessState
 from layers.territories import PERIMETER_LABELS
+from urlstate import UrlView
 
 
 def scheme_options(dep) -> list[dict]:
@@ -55,6 +59,16 @@ def goto_options(dep, scheme_id: str | None) -> list[dict]:
         for r in dep.communes.sort_values("nom").itertuples(index=False)
     ]
     return opts
+
+
+def app_shell() -> html.Div:
+    """Top-level layout: the URL and the page rendered from it (see ``callbacks.page``)."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Div(id=ids.PAGE, children=html.P("Chargement de l'atlas…", className="muted")),
+        ]
+    )
 
 
 def plan_title(dep) -> str:
@@ -105,13 +119,179 @@ def control(label: str, component, html_for: str | None = None) -> html.Div:
     return html.Div([html.Label(label, htmlFor=html_for), component], className="control")
 
 
-def serve_layout(registry, code: str) -> html.Div:
+def destination_options(dep) -> list[dict]:
+    """Destination kinds offered for access times (partner groups present in the data)."""
+    opts = [
+        {"label": labels.ACCESS_DEST_SITES, "value": "sites"},
+        {"label": labels.ACCESS_DEST_DIGITAL, "value": "digital"},
+    ]
+    present = set(dep.partners["typologie"]) if len(dep.partners) else set()
+    for group, spec in PARTNER_GROUPS.items():
+        if group == "autres" or present & set(spec["typologies"]):
+            opts.append({"label": f"Partenaires : {spec['label']}", "value": f"partners:{group}"})
+    return opts
+
+
+def number_input(component_id: str, value, placeholder, low, high, step) -> dcc.Input:
+    return dcc.Input(
+        id=component_id,
+        type="number",
+        value=value,
+        placeholder=placeholder,
+        min=low,
+        max=high,
+        step=step,
+        debounce=True,
+        className="number",
+    )
+
+
+def access_controls(dep, access: AccessState) -> html.Fieldset:
+    """Access-time controls: mode, engine, threshold, destinations, day, parameters, what-if."""
+    defaults = MODES[access.mode]
+    day_options = [{"label": labels.ACCESS_ANY_DAY, "value": "any"}] + [
+        {"label": d.capitalize(), "value": str(i)} for i, d in enumerate(DAYS_FR)
+    ]
+    return html.Fieldset(
+        [
+            html.Legend(labels.ACCESS),
+            dcc.Checklist(
+                id=ids.ACCESS_ON,
+                options=[{"label": labels.ACCESS_ON, "value": "on"}],
+                value=["on"] if access.enabled else [],
+            ),
+            html.Div(
+                access_details(dep, access, defaults, day_options),
+                id=ids.ACCESS_DETAILS,
+                hidden=not access.enabled,
+                className="access",
+            ),
+        ],
+        className="access",
+    )
+
+
+def access_details(dep, access: AccessState, defaults, day_options) -> list:
+    """The access controls shown once the layer is switched on."""
+    return [
+        dcc.RadioItems(
+            id=ids.ACCESS_MODE,
+            options=[{"label": v, "value": k} for k, v in labels.ACCESS_MODES.items()],
+            value=access.mode,
+            inline=True,
+        ),
+        dcc.RadioItems(
+            id=ids.ACCESS_ENGINE,
+            options=[{"label": v, "value": k} for k, v in labels.ACCESS_ENGINES.items()],
+            value=access.engine,
+        ),
+        control(
+            labels.ACCESS_THRESHOLD,
+            number_input(ids.ACCESS_THRESHOLD, access.threshold, 30, 1, 240, 1),
+            ids.ACCESS_THRESHOLD,
+        ),
+        html.Div(labels.ACCESS_DEST, className="field-title"),
+        dcc.Checklist(
+            id=ids.ACCESS_DEST,
+            options=destination_options(dep),
+            value=list(access.destinations),
+            className="checklist",
+        ),
+        control(
+            labels.ACCESS_DAY,
+            dcc.Dropdown(
+                id=ids.ACCESS_DAY,
+                options=day_options,
+                value="any" if access.day is None else str(access.day),
+                clearable=False,
+                searchable=False,
+                labels=labels.DROPDOWN,
+            ),
+            ids.ACCESS_DAY,
+        ),
+        html.Details(
+            [
+                html.Summary(labels.ACCESS_PARAMS),
+                control(
+                    labels.ACCESS_SPEED,
+                    number_input(
+                        ids.ACCESS_SPEED, access.speed_kmh, defaults.speed_kmh, 1, 130, 0.1
+                    ),
+                    ids.ACCESS_SPEED,
+                ),
+                control(
+                    labels.ACCESS_DETOUR,
+                    number_input(ids.ACCESS_DETOUR, access.detour, defaults.detour, 1, 3, 0.001),
+                    ids.ACCESS_DETOUR,
+                ),
+                control(
+                    labels.ACCESS_TERMINAL,
+                    number_input(
+                        ids.ACCESS_TERMINAL,
+                        access.terminal_min,
+                        defaults.terminal_min,
+                        0,
+                        60,
+                        0.5,
+                    ),
+                    ids.ACCESS_TERMINAL,
+                ),
+                html.Button(
+                    labels.ACCESS_DEFAULTS, id=ids.ACCESS_DEFAULTS, className="link-button"
+                ),
+                html.P(" ".join(defaults.sources_fr), className="source"),
+            ],
+            className="params",
+        ),
+        dcc.RadioItems(
+            id=ids.ACCESS_SHOW,
+            options=[{"label": v, "value": k} for k, v in labels.ACCESS_SHOWS.items()],
+            value=access.show,
+        ),
+        dcc.Checklist(
+            id=ids.ACCESS_SIMULATE,
+            options=[{"label": labels.ACCESS_SIMULATE, "value": "on"}],
+            value=[],
+        ),
+        html.Button(labels.ACCESS_RESET, id=ids.ACCESS_RESET, className="link-button"),
+        html.Div(labels.SUGGEST, className="field-title"),
+        html.Div(
+            [
+                control(
+                    labels.SUGGEST_K, number_input(ids.SUGGEST_K, 3, 3, 1, 10, 1), ids.SUGGEST_K
+                ),
+                dcc.RadioItems(
+                    id=ids.SUGGEST_WEIGHT,
+                    options=[
+                        {"label": f"{labels.SUGGEST_WEIGHT} {v}", "value": k}
+                        for k, v in labels.SUGGEST_WEIGHTS.items()
+                    ],
+                    value="population",
+                ),
+                html.Button(labels.SUGGEST_GO, id=ids.SUGGEST_GO, className="button"),
+            ],
+            className="suggest",
+        ),
+    ]
+
+
+def serve_page(registry, view: UrlView, notes=()) -> html.Div:
+    """The page a URL asks for (département, scheme, axes, access, scenario)."""
+    return serve_layout(registry, view.code or "", view, notes)
+
+
+def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> html.Div:
     """The whole page, with the figure of département ``code`` already drawn."""
+    view = view or UrlView()
     if code not in registry.entries:
         code = registry.codes()[0]
     entry = registry.get(code)
     dep, assets = entry.dep, entry.assets
-    state = ViewState(scheme_id=dep.default_scheme)
+    scheme = view.scheme if view.scheme in set(dep.schemes["scheme_id"]) else dep.default_scheme
+    known_axes = {o["value"] for o in axes_dropdown_options(dep)}
+    axes = tuple(a for a in view.axes if a in known_axes)
+    access = view.access
+    state = ViewState(scheme_id=scheme, axes=axes, access=access)
     figure = build_figure(dep, assets, state, DEFAULT_VISIBLE)
     sidebar = html.Aside(
         [
@@ -131,7 +311,7 @@ def serve_layout(registry, code: str) -> html.Div:
                 dcc.Dropdown(
                     id=ids.SCHEME,
                     options=scheme_options(dep),
-                    value=dep.default_scheme,
+                    value=scheme,
                     clearable=False,
                     labels=labels.DROPDOWN,
                 ),
@@ -144,7 +324,7 @@ def serve_layout(registry, code: str) -> html.Div:
                         dcc.Dropdown(
                             id=ids.AXES,
                             options=axes_dropdown_options(dep),
-                            value=[],
+                            value=list(axes),
                             multi=True,
                             placeholder=labels.AXES_PLACEHOLDER,
                             searchable=True,
@@ -159,7 +339,7 @@ def serve_layout(registry, code: str) -> html.Div:
                 labels.GOTO,
                 dcc.Dropdown(
                     id=ids.GOTO,
-                    options=goto_options(dep, dep.default_scheme),
+                    options=goto_options(dep, scheme),
                     value=None,
                     placeholder=labels.GOTO_PLACEHOLDER,
                     searchable=True,
@@ -167,6 +347,7 @@ def serve_layout(registry, code: str) -> html.Div:
                 ),
                 ids.GOTO,
             ),
+            access_controls(dep, access),
             html.Fieldset(
                 [
                     html.Legend(labels.LAYERS),
@@ -218,6 +399,11 @@ def serve_layout(registry, code: str) -> html.Div:
                 **{"aria-label": labels.MAP_ARIA},
             ),
             html.Div(panels.legend(dep, state, DEFAULT_VISIBLE), id=ids.LEGEND, className="legend"),
+            html.Div([html.P(n, className="warning") for n in notes], id=ids.URL_NOTES),
+            html.Div(id=ids.ACCESS_MESSAGES, **{"aria-live": "polite"}),
+            html.Div(id=ids.ACCESS_FIGURES, className="access-figures"),
+            html.Div(id=ids.SUGGEST_OUT, className="access-figures"),
+            html.Button(labels.SUGGEST_ADD, id=ids.SUGGEST_ADD, className="button", hidden=True),
         ]
     )
     main = html.Main(
@@ -247,7 +433,7 @@ def serve_layout(registry, code: str) -> html.Div:
         ],
         className="main",
     )
-    actions = actions_for(dep, [])
+    actions = actions_for(dep, list(axes))
     side = html.Section(
         [
             html.Div(
@@ -294,6 +480,11 @@ def serve_layout(registry, code: str) -> html.Div:
             html.Footer(footer_text(dep), id=ids.FOOTER),
             dcc.Store(id=ids.SELECTION, data=None),
             dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
+            dcc.Store(
+                id=ids.ACCESS_SCENARIO,
+                data={"added": list(access.added), "removed": list(access.removed)},
+            ),
+            dcc.Store(id=ids.SUGGEST_STORE, data=None),
         ],
         className="app",
     )

@@ -70,12 +70,14 @@ class Registry:
 
 
 _CURRENT: Registry | None = None
+_DEFAULT_CODE: str | None = None
 
 
-def install(registry: Registry) -> None:
+def install(registry: Registry, default_code: str | None = None) -> None:
     """Make ``registry`` the one callbacks and API routes read."""
-    global _CURRENT
+    global _CURRENT, _DEFAULT_CODE
     _CURRENT = registry
+    _DEFAULT_CODE = default_code
 
 
 def current() -> Registry:
@@ -83,3 +85,11 @@ def current() -> Registry:
     if _CURRENT is None:
         raise RuntimeError("No registry installed: build the app with app.create_app().")
     return _CURRENT
+
+
+def default_code() -> str:
+    """The département served when a URL names none (``--departement``)."""
+    reg = current()
+    if _DEFAULT_CODE in reg.entries:
+        return _DEFAULT_CODE
+    return reg.codes()[0]

@@ -7,7 +7,8 @@ from dash import Input, Output, Patch, State, callback, no_update
 import ids
 import layout
 import registry
-from layers import ViewState, build_figure, is_visible, slots
+from layers import ViewState, access_meta, build_figure, is_visible, slots
+from layers import access_times as access_layer
 from layers import beneficiaries as benef_layer
 from layers import communes as communes_layer
 from layers import digital_points as digital_layer
@@ -15,9 +16,53 @@ from layers import epci as epci_layer
 from layers import partners as partners_layer
 from layers import sites as sites_layer
 from layers import territories as terr_layer
+from layers.state import ACCESS_ENGINES, ACCESS_MODES, AccessState
 
 
-def view_state(scheme, axes, benef_mode, estimate, click_level) -> ViewState:
+def _number(value) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def access_state(
+    on, mode, engine, threshold, dests, day, speed, detour, terminal, show, scenario
+) -> AccessState:
+    """AccessState from raw control values (empty parameter inputs = sourced defaults)."""
+    scenario = scenario or {}
+    return AccessState(
+        enabled="on" in (on or ()),
+        mode=mode if mode in ACCESS_MODES else "car",
+        engine=engine if engine in ACCESS_ENGINES else "straight_line",
+        speed_kmh=_number(speed),
+        detour=_number(detour),
+        terminal_min=_number(terminal),
+        threshold=_number(threshold) or 30.0,
+        destinations=tuple(dests or ()),
+        day=None if day in (None, "any") else int(day),
+        added=tuple(scenario.get("added", ())),
+        removed=tuple(scenario.get("removed", ())),
+        show=show if show in ("minutes", "difference") else "minutes",
+    )
+
+
+#: Access controls feeding :func:`access_state`, in its argument order.
+ACCESS_INPUTS = (
+    ids.ACCESS_ON,
+    ids.ACCESS_MODE,
+    ids.ACCESS_ENGINE,
+    ids.ACCESS_THRESHOLD,
+    ids.ACCESS_DEST,
+    ids.ACCESS_DAY,
+    ids.ACCESS_SPEED,
+    ids.ACCESS_DETOUR,
+    ids.ACCESS_TERMINAL,
+    ids.ACCESS_SHOW,
+)
+
+
+def view_state(scheme, axes, benef_mode, estimate, click_level, access=None) -> ViewState:
     """ViewState from raw control values."""
     return ViewState(
         scheme_id=scheme or None,
@@ -25,6 +70,7 @@ def view_state(scheme, axes, benef_mode, estimate, click_level) -> ViewState:
         beneficiaries_mode=benef_mode or "rate",
         beneficiaries_estimate="estimate" in (estimate or ()),
         click_level=click_level or "territory",
+        access=access or AccessState(),
     )
 
 
@@ -43,16 +89,28 @@ def view_state(scheme, axes, benef_mode, estimate, click_level) -> ViewState:
     State(ids.BENEF_ESTIMATE, "value"),
     State(ids.CLICK_LEVEL, "value"),
     State(ids.MAP_STYLE, "value"),
+    *(State(i, "value") for i in ACCESS_INPUTS),
     prevent_initial_call=True,
 )
-def switch_departement(code, visible, benef_mode, estimate, click_level, map_style):
-    """Draw the newly selected département (the only callback sending whole geometries)."""
+def switch_departement(code, visible, benef_mode, estimate, click_level, map_style, *access):
+    """Draw the newly selected département (the only callback sending whole geometries).
+
+    Access parameters carry over; the what-if scenario belongs to the former département
+    and is dropped (see ``callbacks.access.reset_scenario``).
+    """
     reg = registry.current()
     if code not in reg.entries:
         return (no_update,) * 8
     entry = reg.get(code)
     dep = entry.dep
-    state = view_state(dep.default_scheme, (), benef_mode, estimate, click_level)
+    state = view_state(
+        dep.default_scheme,
+        (),
+        benef_mode,
+        estimate,
+        click_level,
+        access_state(*access, None) if access else AccessState(),
+    )
     figure = build_figure(dep, entry.assets, state, visible or (), map_style or "white-bg")
     return (
         figure,
@@ -107,12 +165,15 @@ def markers_patch(patch: Patch, meta: dict, dep, state: ViewState) -> None:
     Input(ids.BENEF_ESTIMATE, "value"),
     Input(ids.CLICK_LEVEL, "value"),
     Input(ids.MAP_STYLE, "value"),
+    *(Input(i, "value") for i in ACCESS_INPUTS),
+    Input(ids.ACCESS_SCENARIO, "data"),
     State(ids.DEPARTEMENT, "value"),
     State(ids.SLOTS, "data"),
     prevent_initial_call=True,
 )
-def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_style, code, meta):
+def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_style, *rest):
     """Patch only what differs between the drawn figure (``meta``) and the controls."""
+    *access_values, code, meta = rest
     reg = registry.current()
     if code not in reg.entries or not meta or meta.get("departement") != code:
         return no_update, no_update
@@ -128,17 +189,54 @@ def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_st
         estimate,
         click_level,
         map_style,
+        access_state(*access_values),
     )
     if new_meta == meta:
         return no_update, no_update
     return patch, new_meta
 
 
+def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
+    """Access traces: the commune polygons are sent when the layer is first switched on;
+    afterwards only minutes, hovers and markers travel."""
+    (choro, *markers) = slots(meta, access_layer.LAYER_ID)
+    was_on = bool(meta.get("access", {}).get("enabled"))
+    for index in (choro, *markers):
+        patch["data"][index]["visible"] = state.access.enabled
+    if state.access.enabled and not was_on:
+        trace = access_layer.traces(dep, assets, state)[0]
+        for key, value in trace.items():
+            if key not in ("visible", "meta", "type"):
+                patch["data"][choro][key] = value
+    else:
+        fields = access_layer.choropleth_fields(dep, state)
+        if not state.access.enabled:
+            fields["geojson"] = access_layer.EMPTY_FC
+        for key, value in fields.items():
+            patch["data"][choro][key] = value
+    for index, fields in zip(markers, access_layer.points_fields(dep, state), strict=True):
+        for key, value in fields.items():
+            patch["data"][index][key] = value
+
+
 def view_patch(
-    dep, assets, meta, scheme, axes, visible, benef_mode, estimate, click_level, map_style
+    dep,
+    assets,
+    meta,
+    scheme,
+    axes,
+    visible,
+    benef_mode,
+    estimate,
+    click_level,
+    map_style,
+    access: AccessState | None = None,
 ) -> tuple[Patch, dict]:
     """The ``Patch`` turning the figure drawn with ``meta`` into the requested view."""
-    state = view_state(scheme or dep.default_scheme, axes, benef_mode, estimate, click_level)
+    state = view_state(
+        scheme or dep.default_scheme, axes, benef_mode, estimate, click_level, access
+    )
+    old_scheme, old_axes = meta["scheme"], meta["axes"]
     shown = sorted(visible or ())
     patch = Patch()
     new = dict(meta)
@@ -150,7 +248,7 @@ def view_patch(
         new["axes"] = sorted(state.axes)
     if shown != meta["visible"]:
         for index, m in enumerate(meta["slots"]):
-            patch["data"][index]["visible"] = is_visible(m, shown)
+            patch["data"][index]["visible"] = is_visible(m, shown, state.access.enabled)
         for index, m in enumerate(meta["layer_slots"]):
             patch["layout"]["map"]["layers"][index]["visible"] = is_visible(m, shown)
         new["visible"] = shown
@@ -177,6 +275,11 @@ def view_patch(
     if style != meta["style"]:
         patch["layout"]["map"]["style"] = style
         new["style"] = style
+    new_access = access_meta(state)
+    context_changed = state.scheme_id != old_scheme or sorted(state.axes) != old_axes
+    if new_access != meta.get("access") or (state.access.enabled and context_changed):
+        access_patch(patch, meta, dep, assets, state)
+        new["access"] = new_access
     return patch, new
 
 

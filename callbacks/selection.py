@@ -26,6 +26,12 @@ def selection_from_click(click_data: dict | None) -> dict | None:
         return {"type": POLYGON_TYPES[layer], "code": code, "scheme": scheme}
     if layer in POINT_LAYERS:
         return {"type": layer, "code": code, "scheme": None}
+    if layer in ("access_dest", "access_removed"):  # ``kind:id`` of an access destination
+        kind, _, point = code.partition(":")
+        if kind.startswith("partners"):
+            return {"type": "partners", "code": point.rpartition(":")[2], "scheme": None}
+        kinds = {"sites": "sites", "digital": "digital_points"}
+        return {"type": kinds[kind], "code": point, "scheme": None} if kind in kinds else None
     return None
 
 
@@ -44,12 +50,18 @@ def selection_from_goto(value: str | None) -> dict | None:
     Input(ids.GOTO, "value"),
     Input(ids.PANEL_CLOSE, "n_clicks"),
     Input(ids.DEPARTEMENT, "value"),
+    State(ids.ACCESS_SIMULATE, "value"),
     prevent_initial_call=True,
 )
-def select(click_data, goto_value, _close, _code):
-    """Keep the current selection in a Store (ids only, never data)."""
+def select(click_data, goto_value, _close, _code, simulate=None):
+    """Keep the current selection in a Store (ids only, never data).
+
+    In simulation mode a map click edits the what-if scenario instead.
+    """
     trigger = ctx.triggered_id
     if trigger == ids.MAP:
+        if "on" in (simulate or ()):
+            return no_update, no_update
         found = selection_from_click(click_data)
         return (found, no_update) if found else (no_update, no_update)
     if trigger == ids.GOTO:

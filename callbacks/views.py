@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
+import access_panels
 import ids
 import layout
 import panels
 import registry
-from callbacks.map_view import view_state
+from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.filters import actions_for
 
 
@@ -73,18 +74,27 @@ def update_legend(scheme, visible, benef_mode, estimate, code):
     Input(ids.LAYERS, "value"),
     Input(ids.BENEF_MODE, "value"),
     Input(ids.BENEF_ESTIMATE, "value"),
+    *(Input(i, "value") for i in ACCESS_INPUTS),
+    Input(ids.ACCESS_SCENARIO, "data"),
     State(ids.DEPARTEMENT, "value"),
 )
-def table(tab, scheme, axes, visible, benef_mode, estimate, code):
+def table(tab, scheme, axes, visible, benef_mode, estimate, *rest):
     """Tables of what the map shows, built only while the table tab is open."""
+    *access_values, scenario, code = rest
     reg = registry.current()
     if tab != "table" or code not in reg.entries:
         return no_update
     dep = reg.get(code).dep
     if scheme not in set(dep.schemes["scheme_id"]):
         scheme = dep.default_scheme
-    state = view_state(scheme, axes, benef_mode, estimate, "territory")
-    return panels.table_view(dep, state, visible or ())
+    access = access_state(*access_values, scenario)
+    state = view_state(scheme, axes, benef_mode, estimate, "territory", access)
+    tables = [panels.table_view(dep, state, visible or ())]
+    if access.enabled:
+        figures, _messages = access_panels.figures_view(dep, state)
+        if figures:
+            tables = [*figures, access_panels.commune_table(dep, state), *tables]
+    return tables
 
 
 @callback(

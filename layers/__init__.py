@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from layers import (
     _style,
+    access_times,
     beneficiaries,
     communes,
     digital_points,
@@ -26,7 +27,16 @@ from layers.assets import MapAssets
 from layers.state import ViewState
 
 #: Drawing order, bottom to top.
-LAYER_MODULES = (beneficiaries, territories, epci, communes, sites, partners, digital_points)
+LAYER_MODULES = (
+    beneficiaries,
+    territories,
+    epci,
+    communes,
+    access_times,
+    sites,
+    partners,
+    digital_points,
+)
 LAYERS = {m.LAYER_ID: m for m in LAYER_MODULES}
 
 #: Toggle ids offered in the UI, with their French labels, default visibility.
@@ -48,8 +58,13 @@ MAP_STYLES = {"white-bg": "Fond blanc (hors ligne)", "open-street-map": "OpenStr
 ALWAYS_SHOWN = "outline"
 
 
-def is_visible(meta: str, shown: set[str] | Iterable[str]) -> bool:
-    """Whether the trace or map layer ``meta`` is drawn when ``shown`` toggles are on."""
+def is_visible(meta: str, shown: set[str] | Iterable[str], access_on: bool = False) -> bool:
+    """Whether the trace or map layer ``meta`` is drawn when ``shown`` toggles are on.
+
+    Access-time traces have their own switch (``access_on``), not a layer toggle.
+    """
+    if meta.split(":")[0] == access_times.LAYER_ID:
+        return access_on
     return meta == ALWAYS_SHOWN or toggle_of(meta) in set(shown)
 
 
@@ -94,7 +109,7 @@ def build_figure(
     map_layers: list[dict] = []
     for module in LAYER_MODULES:
         for trace in module.traces(dep, assets, state):
-            trace["visible"] = is_visible(trace["meta"], shown)
+            trace["visible"] = is_visible(trace["meta"], shown, state.access.enabled)
             data.append(trace)
         for layer in getattr(module, "map_layers", lambda *_: [])(dep, assets, state):
             layer["visible"] = is_visible(layer["meta"], shown)
@@ -139,6 +154,26 @@ def view_meta(
         "benef": [state.beneficiaries_mode, state.beneficiaries_estimate],
         "click": state.click_level,
         "style": map_style,
+        "access": access_meta(state),
+    }
+
+
+def access_meta(state: ViewState) -> dict:
+    """The access state a figure was drawn with (plain JSON values)."""
+    a = state.access
+    return {
+        "enabled": a.enabled,
+        "mode": a.mode,
+        "engine": a.engine,
+        "speed_kmh": a.speed_kmh,
+        "detour": a.detour,
+        "terminal_min": a.terminal_min,
+        "threshold": a.threshold,
+        "destinations": list(a.destinations),
+        "day": a.day,
+        "added": list(a.added),
+        "removed": list(a.removed),
+        "show": a.show,
     }
 
 

@@ -76,3 +76,19 @@ def partner_group(typologie: str) -> str:
 def territory_colour(index: int) -> str:
     """Colour of the index-th territory of a scheme (cycles through the palette)."""
     return TERRITORY_COLOURS[index % len(TERRITORY_COLOURS)]
+
+
+def access_scale() -> list:
+    """Minutes scale split at the threshold (middle): blues within it, oranges beyond."""
+    return [
+        [0.0, "#f7fbff"],
+        [0.5, "#4a90c8"],
+        [0.5, "#fdae6b"],
+        [1.0, "#7f2704"],
+    ]
+
+
+ACCESS_GAIN_SCALE = [[0.0, "#f7fcf5"], [1.0, "#00692e"]]
+ACCESS_DEST_COLOUR = "#1b1f24"
+ACCESS_ADDED_COLOUR = "#e8590c"
+ACCESS_REMOVED_COLOUR = "#adb5bd"

@@ -25,6 +25,8 @@ class ViewState:
         observed level.
     click_level
         Which polygon layer answers hover and clicks.
+    access
+        Access-time parameters and what-if scenario (:class:`AccessState`).
     """
 
     scheme_id: str | None = None
@@ -32,9 +34,69 @@ class ViewState:
     beneficiaries_mode: str = "rate"
     beneficiaries_estimate: bool = False
     click_level: str = "territory"
+    access: AccessState = field(default_factory=lambda: AccessState())
 
     def __post_init__(self) -> None:
         if self.beneficiaries_mode not in BENEFICIARY_MODES:
             raise ValueError(f"beneficiaries_mode must be one of {BENEFICIARY_MODES}")
         if self.click_level not in CLICK_LEVELS:
             raise ValueError(f"click_level must be one of {CLICK_LEVELS}")
+
+
+ACCESS_MODES = ("car", "walk", "bike")
+ACCESS_ENGINES = ("straight_line", "road", "imported")
+ACCESS_SHOW = ("minutes", "difference")
+ACCESS_WEIGHTS = ("population", "beneficiaries")
+
+
+@dataclass(frozen=True)
+class AccessState:
+    """Access-time parameters and the what-if scenario (plain values, URL-serialisable).
+
+    Attributes
+    ----------
+    enabled
+        Whether the access-time layer and figures are shown.
+    mode, engine
+        Travel mode (``car``/``walk``/``bike``) and engine (straight line, road graph of the
+        package, imported matrix of the package).
+    speed_kmh, detour, terminal_min
+        Straight-line parameters; ``None`` = the mode's sourced default.
+    threshold
+        Minutes beyond which a commune counts as far (France Services target: 30 by car).
+    destinations
+        Destination kinds: ``sites``, ``digital``, ``partners:<group>``.
+    day
+        0 = Monday … 6 = Sunday; ``None`` = any day.
+    added
+        Commune codes where a hypothetical site is placed (commune representative point).
+    removed
+        Destination ids taken out of the network.
+    show
+        ``minutes`` to the nearest destination, or ``difference`` with the current network.
+    """
+
+    enabled: bool = False
+    mode: str = "car"
+    engine: str = "straight_line"
+    speed_kmh: float | None = None
+    detour: float | None = None
+    terminal_min: float | None = None
+    threshold: float = 30.0
+    destinations: tuple[str, ...] = ("sites",)
+    day: int | None = None
+    added: tuple[str, ...] = field(default_factory=tuple)
+    removed: tuple[str, ...] = field(default_factory=tuple)
+    show: str = "minutes"
+
+    def __post_init__(self) -> None:
+        if self.mode not in ACCESS_MODES:
+            raise ValueError(f"mode must be one of {ACCESS_MODES}")
+        if self.engine not in ACCESS_ENGINES:
+            raise ValueError(f"engine must be one of {ACCESS_ENGINES}")
+        if self.show not in ACCESS_SHOW:
+            raise ValueError(f"show must be one of {ACCESS_SHOW}")
+
+    @property
+    def has_scenario(self) -> bool:
+        return bool(self.added or self.removed)
