@@ -10,13 +10,14 @@ import orjson
 from flask import Flask, Response, request
 
 import registry
-from layers import LAYERS, ViewState
+from layers import LAYERS, ViewState, access_times
 from layers import beneficiaries as benef_layer
 from layers._geojson import feature_collection, json_safe, points_collection
+from urlstate import parse_query
 
 POLYGON_IDS = {"communes": "code_insee", "epci": "siren_epci", "territories": "territory_id"}
 POINT_IDS = {"sites": "site_id", "partners": "partner_id", "digital_points": "id"}
-API_LAYERS = (*POLYGON_IDS, *POINT_IDS, "epci_outside", "beneficiaries")
+API_LAYERS = (*POLYGON_IDS, *POINT_IDS, "epci_outside", "beneficiaries", "access")
 
 
 def _json(payload, status: int = 200, mimetype: str = "application/json") -> Response:
@@ -87,13 +88,24 @@ def layer_geojson(code: str, layer: str) -> Response:
     mode = request.args.get("mode", "rate")
     if mode not in ("rate", "count"):
         return _error("Paramètre mode : « rate » ou « count ».", 400)
+    view, notes = parse_query(request.query_string.decode("utf-8", "replace"))
+    if notes:
+        return _error(
+            " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes), 400
+        )
     state = ViewState(
         scheme_id=scheme,
         axes=axes,
         beneficiaries_mode=mode,
         beneficiaries_estimate=request.args.get("estimate") == "1",
+        access=view.access,
     )
-    if layer in POLYGON_IDS:
+    extra: dict = {}
+    if layer == "access":
+        fc, extra = _access(dep, state)
+        if fc is None:
+            return _error(" ".join(extra["problemes"]), 400)
+    elif layer in POLYGON_IDS:
         frame = LAYERS[layer].frame(dep, state)
         fc = feature_collection(frame, POLYGON_IDS[layer], _properties(frame))
     elif layer == "epci_outside":
@@ -114,8 +126,59 @@ def layer_geojson(code: str, layer: str) -> Response:
         "sources": {sid: json_safe(s.to_dict()) for sid, s in dep.sources.iterrows()},
         "geodonnees": dict(dep.geo_meta),
         "secret_statistique": f"effectifs < {dep.secrecy_threshold} masqués",
+        **extra,
     }
     return _json(fc, mimetype="application/geo+json")
+
+
+def _records(frame) -> list[dict]:
+    return [
+        {"unite": str(unit), **{k: json_safe(v) for k, v in row.items()}}
+        for unit, row in frame.iterrows()
+    ]
+
+
+def _access(dep, state) -> tuple[dict | None, dict]:
+    """Communes with minutes to the nearest destination; model, figures and scenario."""
+    from dataclasses import replace
+
+    state = replace(state, access=replace(state.access, enabled=True))
+    v = access_times.view(dep, state.scheme_id, state.axes, state.access)
+    if not v.ok:
+        return None, {"problemes": list(v.problems)}
+    frame = dep.communes[["code_insee", "geometry"]].merge(
+        access_times.frame(dep, state), on="code_insee"
+    )
+    frame["beyond"] = frame["beyond"].astype(bool)
+    fc = feature_collection(frame, "code_insee", _properties(frame))
+    figs = access_times.figures(dep, state)
+    model = v.model
+    summary = figs["summary"]
+    return fc, {
+        "modele": {
+            "texte": model.text_fr,
+            "moteur": model.engine,
+            "mode": model.mode,
+            "parametres": {k: json_safe(val) for k, val in model.params.items()},
+            "sources": list(model.sources_fr),
+            "approximatif": model.approximate,
+        },
+        "seuil_min": state.access.threshold,
+        "destinations": v.destinations.frame.drop(columns=["hours_unknown"]).to_dict("records"),
+        "scenario": {"ajouts": list(state.access.added), "retraits": list(state.access.removed)},
+        "notes": list(v.notes),
+        "departement_chiffres": {k: json_safe(val) for k, val in summary.figures.items()},
+        "equite": {
+            "temps_moyen_beneficiaires_min": json_safe(summary.beneficiary_mean_min),
+            "temps_moyen_population_memes_unites_min": json_safe(
+                summary.population_mean_min_same_units
+            ),
+            "ecart_min": json_safe(summary.equity_gap_min),
+            "avertissement": summary.caveat_fr,
+        },
+        "par_territoire": _records(figs["territory"]),
+        "par_epci": _records(figs["epci"]),
+    }
 
 
 def _beneficiaries(dep, assets, state) -> dict:
