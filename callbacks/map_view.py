@@ -196,27 +196,28 @@ def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_st
     return patch, new_meta
 
 
-def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
-    """Access traces: the commune polygons are sent when the layer is first switched on;
-    afterwards only minutes, hovers and markers travel."""
+def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> bool:
+    """Access traces: the commune polygons are sent when the minutes layer is first drawn;
+    afterwards only minutes, hovers and markers travel. Returns whether it is drawn."""
     (choro, *markers) = slots(meta, access_layer.LAYER_ID)
-    was_on = bool(meta.get("access", {}).get("enabled"))
     for index in (choro, *markers):
         patch["data"][index]["visible"] = state.access.enabled
-    if state.access.enabled and not was_on:
+    was_drawn = bool(meta.get("access", {}).get("drawn"))
+    fields = access_layer.choropleth_fields(dep, state)
+    drawn = bool(fields["locations"])
+    if drawn and not was_drawn:
         trace = access_layer.traces(dep, assets, state)[0]
-        for key, value in trace.items():
-            if key not in ("visible", "meta", "type"):
-                patch["data"][choro][key] = value
+        fields = {k: v for k, v in trace.items() if k not in ("visible", "meta", "type")}
+    elif drawn:  # same communes as drawn: only values and hovers travel
+        fields = {k: v for k, v in fields.items() if k not in ("locations", "customdata")}
     else:
-        fields = access_layer.choropleth_fields(dep, state)
-        if not state.access.enabled:
-            fields["geojson"] = access_layer.EMPTY_FC
-        for key, value in fields.items():
-            patch["data"][choro][key] = value
-    for index, fields in zip(markers, access_layer.points_fields(dep, state), strict=True):
-        for key, value in fields.items():
+        fields["geojson"] = access_layer.EMPTY_FC
+    for key, value in fields.items():
+        patch["data"][choro][key] = value
+    for index, values in zip(markers, access_layer.points_fields(dep, state), strict=True):
+        for key, value in values.items():
             patch["data"][index][key] = value
+    return drawn
 
 
 def view_patch(
@@ -275,11 +276,14 @@ def view_patch(
     if style != meta["style"]:
         patch["layout"]["map"]["style"] = style
         new["style"] = style
+    old_access = dict(meta.get("access") or {})
+    drawn = bool(old_access.pop("drawn", False))
     new_access = access_meta(state)
+    new_access.pop("drawn")
     context_changed = state.scheme_id != old_scheme or sorted(state.axes) != old_axes
-    if new_access != meta.get("access") or (state.access.enabled and context_changed):
-        access_patch(patch, meta, dep, assets, state)
-        new["access"] = new_access
+    if new_access != old_access or (state.access.enabled and context_changed):
+        drawn = access_patch(patch, meta, dep, assets, state)
+    new["access"] = {**new_access, "drawn": drawn}
     return patch, new
 
 

@@ -122,6 +122,7 @@ def build_figure(
     map_layers[-1]["visible"] = True
     layer_metas = [layer.pop("meta") for layer in map_layers]
     centre, zoom = view_for_bounds(assets.bounds)
+    drawn = any(t["meta"] == access_times.LAYER_ID and t["locations"] for t in data)
     layout = {
         "map": {"style": map_style, "center": centre, "zoom": zoom, "layers": map_layers},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -129,7 +130,9 @@ def build_figure(
         "uirevision": dep.code,
         "clickmode": "event",
         "hoverlabel": {"bgcolor": "white", "font": {"size": 14}},
-        "meta": view_meta(dep, state, [t["meta"] for t in data], layer_metas, shown, map_style),
+        "meta": view_meta(
+            dep, state, [t["meta"] for t in data], layer_metas, shown, map_style, drawn
+        ),
         "paper_bgcolor": "white",
     }
     return {"data": data, "layout": layout}
@@ -142,6 +145,7 @@ def view_meta(
     layer_metas: list[str],
     shown: Iterable[str],
     map_style: str,
+    access_drawn: bool = False,
 ) -> dict:
     """What a drawn figure shows: trace and map-layer slots, and the view parameters."""
     return {
@@ -154,15 +158,17 @@ def view_meta(
         "benef": [state.beneficiaries_mode, state.beneficiaries_estimate],
         "click": state.click_level,
         "style": map_style,
-        "access": access_meta(state),
+        "access": access_meta(state, access_drawn),
     }
 
 
-def access_meta(state: ViewState) -> dict:
-    """The access state a figure was drawn with (plain JSON values)."""
+def access_meta(state: ViewState, drawn: bool = False) -> dict:
+    """The access state a figure was drawn with (plain JSON values); ``drawn`` says whether
+    the minutes layer holds the commune polygons (so later patches send values only)."""
     a = state.access
     return {
         "enabled": a.enabled,
+        "drawn": drawn,
         "mode": a.mode,
         "engine": a.engine,
         "speed_kmh": a.speed_kmh,

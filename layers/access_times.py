@@ -27,6 +27,8 @@ LAYER_ID = "access"
 LABEL = "Temps d'accès"
 ROAD_GRAPH_FILE = "roads.npz"
 MATRIX_FILE = "access_matrix.csv"
+#: Rejected rows of an imported matrix detailed on screen (the others are counted).
+MAX_MATRIX_MESSAGES = 10
 PARTNER_TYPOLOGIES = {g: spec["typologies"] for g, spec in _style.PARTNER_GROUPS.items()}
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 24
@@ -60,9 +62,18 @@ def _package_engine(dep, access: AccessState):
                 f"avec « python scripts/compile_roads.py extrait.osm.pbf --out "
                 f"{path.as_posix()} » (voir README), ou choisissez le vol d'oiseau."
             )
-        from core.roads import RoadEngine, RoadGraph
+        from core.roads import RoadEngine, RoadGraph, RoadNetworkError
 
-        return RoadEngine(RoadGraph.load(path)), None
+        try:
+            return RoadEngine(RoadGraph.load(path)), None
+        except RoadNetworkError as exc:
+            return None, " ".join(str(p) for p in exc.problems)
+        except ValueError:  # a graph without any node
+            return None, (
+                f"Le graphe routier {ROAD_GRAPH_FILE} de {dep.name} ne contient aucun nœud : "
+                f"recompilez-le avec « python scripts/compile_roads.py extrait.osm.pbf --out "
+                f"{path.as_posix()} », ou choisissez le vol d'oiseau."
+            )
     path = folder / MATRIX_FILE
     if not path.exists():
         return None, (
@@ -96,14 +107,22 @@ def _engine(dep, access: AccessState, dests: DestinationSet):
             commune_codes=list(dep.communes["code_insee"]),
             destination_ids=ids,
         )
-        problems = tuple(str(p) for p in report.problems if p.severity == "error")[:10]
+        errors = [str(p) for p in report.errors]
+        problems = tuple(errors[:MAX_MATRIX_MESSAGES])
+        if len(errors) > MAX_MATRIX_MESSAGES:
+            problems += (
+                f"{MATRIX_FILE} : {len(errors) - MAX_MATRIX_MESSAGES} autre(s) ligne(s) "
+                "rejetée(s) non détaillée(s) ici.",
+            )
         notes = notes + (
             f"{MATRIX_FILE} : {report.rows_read} lignes lues, {report.rows_kept} retenues, "
             f"{report.rows_rejected} rejetées.",
+            *(str(p) for p in report.warnings),
         )
         if engine is None:
             return None, problems, notes
-        engine = _StrippedIds(engine)
+        # Rejected rows stay visible: the matrix is used, their messages are shown.
+        return _StrippedIds(engine), problems, notes
     return engine, (), notes
 
 
@@ -129,7 +148,7 @@ class _StrippedIds:
 def _key(dep, scheme: str | None, axes, access: AccessState) -> tuple:
     return (
         dep.code,
-        id(dep),
+        dep,  # the object itself (hashed by identity, kept alive): an id() may be reused
         scheme or dep.default_scheme,
         tuple(sorted(axes)),
         access.mode,
@@ -180,6 +199,11 @@ def view(dep, scheme: str | None, axes, access: AccessState) -> AccessView:
     if ignored:
         notes = notes + (
             f"Commune(s) inconnue(s) ignorée(s) dans le scénario : {', '.join(ignored)}.",
+        )
+    if added and access.engine == "imported":
+        notes = notes + (
+            f"Les sites hypothétiques ne figurent pas dans {MATRIX_FILE} : ils sont comptés "
+            "comme inaccessibles et ne changent aucun temps.",
         )
     before = comp.evaluate(core_access.Scenario())
     after = comp.evaluate(core_access.Scenario(added=added, removed=removed))
@@ -337,8 +361,9 @@ def traces(dep, assets, state) -> list[dict]:
     """Minutes choropleth + destination, hypothetical and removed markers (fixed order)."""
     access = state.access
     choro = _empty_choropleth()
-    if access.enabled:
-        choro.update(choropleth_fields(dep, state))
+    fields = choropleth_fields(dep, state) if access.enabled else {}
+    if fields.get("locations"):
+        choro.update(fields)
         choro["geojson"] = assets.communes
         choro["marker"] = {"opacity": 0.8, "line": {"width": 0.3, "color": "#ffffff"}}
     markers = [
