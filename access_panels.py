@@ -11,6 +11,7 @@ import pandas as pd
 from dash import html
 
 import labels
+from core.access import Scenario
 from core.destinations import KIND_LABELS_FR
 from layers import access_times
 from layers._format import fmt_count, fmt_float, fmt_int
@@ -132,15 +133,14 @@ def unit_table(frame: pd.DataFrame, level: str, threshold: float) -> html.Table:
     )
 
 
-def scenario_text(access) -> str | None:
+def scenario_text(dep, access, destinations) -> str | None:
+    """« ajout d'un site hypothétique à X ; retrait de Y » with names, or None."""
     if not access.has_scenario:
         return None
-    parts = []
-    if access.added:
-        parts.append(f"{len(access.added)} site(s) hypothétique(s) ajouté(s)")
-    if access.removed:
-        parts.append(f"{len(access.removed)} site(s) retiré(s)")
-    return " ; ".join(parts)
+    names = dict(zip(dep.communes["code_insee"], dep.communes["nom"], strict=True))
+    names.update(zip(destinations["dest_id"], destinations["name"], strict=True))
+    text = Scenario(access.added, access.removed).describe_fr(names)
+    return text.removeprefix("Scénario : ")
 
 
 def figures_view(dep, state):
@@ -162,7 +162,10 @@ def figures_view(dep, state):
         html.P(f"{len(dests)} destination(s) : {kinds or 'aucune'}.", className="muted"),
         model_block(v.model, v.notes),
         summary_block(
-            figs["summary"], figs.get("summary_before"), access.threshold, scenario_text(access)
+            figs["summary"],
+            figs.get("summary_before"),
+            access.threshold,
+            scenario_text(dep, access, dests),
         ),
     ]
     for level in ("territory", "epci"):
@@ -208,7 +211,7 @@ def suggestions_view(dep, state, k, weight):
                 html.Td(amount(s.gain)),
                 html.Td(amount(s.covered_after)),
                 html.Td(_pct(s.share_after)),
-                html.Td(_min(s.mean_after)),
+                html.Td(f"{fmt_float(s.mean_after, 1)} min"),
             ]
         )
         for i, s in enumerate(result.suggestions)
@@ -247,6 +250,13 @@ def suggestions_view(dep, state, k, weight):
             ],
             className="data-table",
         ),
+        html.P(
+            "Lorsque tout le monde est déjà sous le seuil, les sites suivants sont choisis "
+            "pour réduire le temps moyen (gain nul en personnes couvertes).",
+            className="muted",
+        )
+        if any(s.gain == 0 for s in result.suggestions)
+        else None,
         html.P(f"Modèle : {result.model.text_fr}", className="source"),
     ]
     return children, {"ids": [s.id for s in result.suggestions]}
