@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import dcc, html
 
 import ids
@@ -130,6 +132,26 @@ def destination_options(dep) -> list[dict]:
         if group == "autres" or present & set(spec["typologies"]):
             opts.append({"label": f"Partenaires : {spec['label']}", "value": f"partners:{group}"})
     return opts
+
+
+def engine_options(dep) -> list[dict]:
+    """Travel-time engines; the road graph and imported matrix only when the package has them."""
+    from layers.access_times import MATRIX_FILE, ROAD_GRAPH_FILE
+
+    have = {
+        "straight_line": True,
+        "road": (Path(dep.path) / ROAD_GRAPH_FILE).exists(),
+        "imported": (Path(dep.path) / MATRIX_FILE).exists(),
+    }
+    missing = {"road": "aucun graphe compilé", "imported": "aucune matrice dans le paquet"}
+    return [
+        {
+            "label": label if have[key] else f"{label} ({missing[key]})",
+            "value": key,
+            "disabled": not have[key],
+        }
+        for key, label in labels.ACCESS_ENGINES.items()
+    ]
 
 
 def number_input(component_id: str, value, placeholder, low, high, step) -> dcc.Input:

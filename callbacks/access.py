@@ -6,6 +6,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 import access_panels
 import ids
+import layout
 import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.access import MODES
@@ -194,3 +195,17 @@ def suggest(_n, code, k, weight, scheme, axes, *rest):
 def show_access_controls(on):
     """Access parameters appear once the access layer is switched on."""
     return "on" not in (on or ())
+
+
+@callback(
+    Output(ids.ACCESS_ENGINE, "options"),
+    Output(ids.ACCESS_DEST, "options"),
+    Input(ids.DEPARTEMENT, "value"),
+    prevent_initial_call=True,
+)
+def access_options(code):
+    """Engines and destination kinds available in the newly selected package."""
+    entry = _entry(code)
+    if entry is None:
+        return no_update, no_update
+    return layout.engine_options(entry.dep), layout.destination_options(entry.dep)
