@@ -182,7 +182,7 @@ def suggestions_view(dep, state, k, weight):
     """(children, store) with the k suggested communes and their gains."""
     access = state.access
     try:
-        k = int(k or 3)
+        k = 3 if k is None or k == "" else int(k)  # 0 is out of range, not « empty »
     except (TypeError, ValueError):
         k = 3
     if not 1 <= k <= 10:

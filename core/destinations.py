@@ -82,6 +82,19 @@ def _rows(
     return out.reset_index(drop=True)
 
 
+def _in_group(typologies: pd.Series, group: str, groups: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Partners of ``group``: typology listed in it, or, for a group listing none (the
+    catch-all « autres »), typology listed in no group, as the partner layer groups them."""
+    codes = typologies.fillna("").astype(str).str.strip().str.upper()
+    if group not in groups:
+        return np.zeros(len(codes), dtype=bool)
+    listed = set(groups[group])
+    if not listed:
+        listed = {t for members in groups.values() for t in members}
+        return ~codes.isin(listed).to_numpy()
+    return codes.isin(listed).to_numpy()
+
+
 def select_destinations(
     dep,
     kinds: Iterable[str],
@@ -108,7 +121,8 @@ def select_destinations(
     day : int or None
         0 = Monday … 6 = Sunday; ``None`` keeps every place whatever its hours.
     partner_groups : mapping, optional
-        Typologies of each partner group (the UI's grouping).
+        Typologies of each partner group (the UI's grouping); a group listing none is the
+        catch-all: partners whose typology is in no other group.
     """
     kinds = list(dict.fromkeys(kinds))
     scheme = scheme_id or dep.default_scheme
@@ -130,9 +144,8 @@ def select_destinations(
                 )
         elif kind.startswith("partners:"):
             group = kind.split(":", 1)[1]
-            typologies = set((partner_groups or {}).get(group, ()))
             data = filter_partners(dep, list(axes))
-            data = data[data["typologie"].isin(typologies)] if typologies else data.iloc[0:0]
+            data = data[_in_group(data["typologie"], group, partner_groups or {})]
             parts.append(_rows(data, kind, "partner_id", "name", None))
         else:
             raise ValueError(f"unknown destination kind: {kind}")
