@@ -209,8 +209,12 @@ def suggestions_view(dep, state, k, weight):
                 html.Td(str(i + 1)),
                 html.Td(s.name),
                 html.Td(amount(s.gain)),
-                html.Td(amount(s.covered_after)),
-                html.Td(_pct(s.share_after)),
+                html.Td("—" if beneficiaries else amount(s.covered_after)),
+                html.Td(
+                    f"{fmt_float(100 * s.share_after, 0)} %"
+                    if beneficiaries
+                    else _pct(s.share_after)
+                ),
                 html.Td(f"{fmt_float(s.mean_after, 1)} min"),
             ]
         )
@@ -256,6 +260,13 @@ def suggestions_view(dep, state, k, weight):
             className="muted",
         )
         if any(s.gain == 0 for s in result.suggestions)
+        else None,
+        html.P(
+            "En bénéficiaires, les effectifs couverts ne sont pas affichés et les parts sont "
+            "arrondies au point : aucun petit effectif ne peut se déduire par différence.",
+            className="muted",
+        )
+        if beneficiaries
         else None,
         html.P(f"Modèle : {result.model.text_fr}", className="source"),
     ]

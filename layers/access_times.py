@@ -100,7 +100,7 @@ def _engine(dep, access: AccessState, dests: DestinationSet):
     if access.engine == "road" and access.mode != "car":
         notes = ("Le réseau routier donne des temps en voiture ; le mode choisi est ignoré.",)
     if engine == "imported":
-        ids = [i.split(":", 1)[1] for i in dests.places.ids]
+        ids = package_destination_ids(dep)
         engine, report = core_access.load_time_matrix(
             Path(dep.path) / MATRIX_FILE,
             file_name=MATRIX_FILE,
@@ -124,6 +124,13 @@ def _engine(dep, access: AccessState, dests: DestinationSet):
         # Rejected rows stay visible: the matrix is used, their messages are shown.
         return _StrippedIds(engine), problems, notes
     return engine, (), notes
+
+
+def package_destination_ids(dep) -> list[str]:
+    """Every place id of the package (sites of all schemes, partners, digital points), so an
+    imported matrix is checked against the package, not against the scheme on screen."""
+    ids = [*dep.sites["site_id"], *dep.partners["partner_id"], *dep.digital_points["id"]]
+    return list(dict.fromkeys(str(i) for i in ids))
 
 
 class _StrippedIds:

@@ -493,13 +493,16 @@ def test_beneficiary_weighted_suggestions_respect_secrecy(e41):
     rows = _rows(children)
     assert len(rows) == 3
     for row, s in zip(rows, result.suggestions, strict=True):
-        for cell, value in ((row[2], s.gain), (row[3], s.covered_after)):
-            if value < threshold:
-                assert cell == SECRECY_LABEL_FR
-                assert fmt_int(value) not in cell
-            else:
-                assert cell == fmt_int(value)
+        if s.gain < threshold:
+            assert row[2] == SECRECY_LABEL_FR
+        else:
+            assert row[2] == fmt_int(s.gain)
+        # no running total and whole-percent shares: a hidden gain cannot be recovered by
+        # subtracting two rows
+        assert row[3] == "—"
+        assert row[4].endswith(" %") and "," not in row[4]
     assert fmt_count(result.covered_before, threshold) in text
+    assert "aucun petit effectif ne peut se déduire par différence" in text
 
 
 # ---- road engine from the package ----------------------------------------------------
