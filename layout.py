@@ -204,7 +204,7 @@ def access_details(dep, access: AccessState, defaults, day_options) -> list:
         ),
         dcc.RadioItems(
             id=ids.ACCESS_ENGINE,
-            options=[{"label": v, "value": k} for k, v in labels.ACCESS_ENGINES.items()],
+            options=engine_options(dep),
             value=access.engine,
         ),
         control(
