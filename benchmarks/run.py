@@ -55,6 +55,14 @@ def timed(fn, repeat: int = 7):
     return statistics.median(times), result
 
 
+def measure(rows: list, code: str, label: str, fn, naive, target_ms: float) -> bool:
+    """Time ``fn`` and its ``naive`` baseline, add a table row, say whether targets are met."""
+    t, body = timed(fn)
+    t_naive, naive_body = timed(naive, repeat=3)
+    rows.append((code, label, t, len(body), len(gzip.compress(body)), t_naive, len(naive_body)))
+    return t < target_ms and len(body) < MAX_BYTES
+
+
 def payload(obj) -> bytes:
     """What Dash serialises for a callback output (plotly's JSON encoder)."""
     return to_json_plotly(obj).encode()
@@ -80,20 +88,7 @@ def dashboard() -> bool:
             fig = go.Figure(build_figure(dep, entry.assets, ViewState(click_level="commune")))
             return fig.to_json().encode()
 
-        t_switch, body = timed(switch)
-        t_naive, naive_body = timed(switch_naive, repeat=3)
-        rows.append(
-            (
-                code,
-                "changement de département",
-                t_switch,
-                len(body),
-                len(gzip.compress(body)),
-                t_naive,
-                len(naive_body),
-            )
-        )
-        ok &= t_switch < SWITCH_MS and len(body) < MAX_BYTES
+        ok &= measure(rows, code, "changement de département", switch, switch_naive, SWITCH_MS)
 
         meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
         axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
@@ -119,20 +114,7 @@ def dashboard() -> bool:
             fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
             return fig.to_json().encode()
 
-        t_filter, body = timed(filt)
-        t_naive, naive_body = timed(filt_naive, repeat=3)
-        rows.append(
-            (
-                code,
-                "filtre par axe (Patch)",
-                t_filter,
-                len(body),
-                len(gzip.compress(body)),
-                t_naive,
-                len(naive_body),
-            )
-        )
-        ok &= t_filter < FILTER_MS and len(body) < MAX_BYTES
+        ok &= measure(rows, code, "filtre par axe (Patch)", filt, filt_naive, FILTER_MS)
 
         access = AccessState(enabled=True, destinations=("sites", "digital"))
         state = ViewState(access=access)
@@ -163,20 +145,7 @@ def dashboard() -> bool:
             fig = go.Figure(build_figure(dep, entry.assets, ViewState(access=added)))
             return fig.to_json().encode()
 
-        t_what, body = timed(what_if)
-        t_naive, naive_body = timed(what_if_naive, repeat=3)
-        rows.append(
-            (
-                code,
-                "scénario : ajout d'un site",
-                t_what,
-                len(body),
-                len(gzip.compress(body)),
-                t_naive,
-                len(naive_body),
-            )
-        )
-        ok &= t_what < FILTER_MS and len(body) < MAX_BYTES
+        ok &= measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)
 
     print(
         f"{'dép.':5} {'interaction':28} {'ms':>7} {'octets':>9} {'gzip':>8}"

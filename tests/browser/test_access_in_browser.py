@@ -8,20 +8,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.departments import load_department
-from tests.browser.test_dashboard import GRAPH, wait_for_trace_length
+from tests.browser.test_dashboard import GRAPH, hide_point_layers, wait_for_trace_length
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-POINT_LAYERS = (
-    "sites",
-    "partners:emploi",
-    "partners:iae",
-    "partners:social",
-    "partners:services",
-    "partners:autres",
-    "digital_points",
-)
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +72,7 @@ def test_access_layer_figures_and_model(page, server_url):
 
 def test_add_a_site_by_clicking_then_suggest_and_reset(page, server_url, dep41):
     open_access(page, server_url, "?dep=41&decoupage=mds_2024&acces=voiture")
-    for value in POINT_LAYERS:
-        page.locator(f'#layers label:has(input[value="{value}"])').click()
+    hide_point_layers(page)
     before = access_minutes(page)
     far = max(before, key=before.get)
     row = dep41.communes.set_index("code_insee").loc[far]

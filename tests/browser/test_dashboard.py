@@ -95,18 +95,25 @@ def test_axe_filter_changes_partners_and_actions(page):
     assert page.locator("#actions li.action").count() == min(after_actions, 200)
 
 
-def test_click_territory_opens_panel(page):
-    # Hide the point layers so the click lands on a polygon, not on the nearest marker.
-    for value in (
-        "sites",
-        "partners:emploi",
-        "partners:iae",
-        "partners:social",
-        "partners:services",
-        "partners:autres",
-        "digital_points",
-    ):
+POINT_LAYER_TOGGLES = (
+    "sites",
+    "partners:emploi",
+    "partners:iae",
+    "partners:social",
+    "partners:services",
+    "partners:autres",
+    "digital_points",
+)
+
+
+def hide_point_layers(page) -> None:
+    """Untick every point layer so a click lands on a polygon, not on the nearest marker."""
+    for value in POINT_LAYER_TOGGLES:
         page.locator(f'#layers label:has(input[value="{value}"])').click()
+
+
+def test_click_territory_opens_panel(page):
+    hide_point_layers(page)
     page.wait_for_function(
         "(sel) => document.querySelector(sel).data.filter(t => t.type === 'scattermap')"
         ".every(t => t.visible === false)",
