@@ -313,8 +313,20 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
     known_axes = {o["value"] for o in axes_dropdown_options(dep)}
     axes = tuple(a for a in view.axes if a in known_axes)
     access = view.access
-    state = ViewState(scheme_id=scheme, axes=axes, access=access)
-    figure = build_figure(dep, assets, state, DEFAULT_VISIBLE)
+    visible = (
+        DEFAULT_VISIBLE
+        if view.layers is None
+        else tuple(layer for layer in view.layers if layer in TOGGLES)
+    )
+    state = ViewState(
+        scheme_id=scheme, axes=axes, access=access, beneficiaries_mode=view.benef_mode
+    )
+    figure = build_figure(dep, assets, state, visible)
+    selection = (
+        {"type": view.selection[0], "code": view.selection[1], "scheme": scheme}
+        if view.selection
+        else None
+    )
     sidebar = html.Aside(
         [
             control(
@@ -376,7 +388,7 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
                     dcc.Checklist(
                         id=ids.LAYERS,
                         options=[{"label": lab, "value": key} for key, (lab, _) in TOGGLES.items()],
-                        value=list(DEFAULT_VISIBLE),
+                        value=list(visible),
                         className="checklist",
                     ),
                 ]
@@ -387,7 +399,7 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
                     dcc.RadioItems(
                         id=ids.BENEF_MODE,
                         options=[{"label": v, "value": k} for k, v in labels.BENEF_MODES.items()],
-                        value="rate",
+                        value=view.benef_mode,
                     ),
                     dcc.Checklist(
                         id=ids.BENEF_ESTIMATE,
@@ -420,7 +432,7 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
                 role="region",
                 **{"aria-label": labels.MAP_ARIA},
             ),
-            html.Div(panels.legend(dep, state, DEFAULT_VISIBLE), id=ids.LEGEND, className="legend"),
+            html.Div(panels.legend(dep, state, visible), id=ids.LEGEND, className="legend"),
             html.Div([html.P(n, className="warning") for n in notes], id=ids.URL_NOTES),
             html.Div(id=ids.ACCESS_MESSAGES, **{"aria-live": "polite"}),
             html.Div(id=ids.ACCESS_FIGURES, className="access-figures"),
@@ -500,7 +512,7 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             ),
             html.Div([sidebar, main, side], className="body"),
             html.Footer(footer_text(dep), id=ids.FOOTER),
-            dcc.Store(id=ids.SELECTION, data=None),
+            dcc.Store(id=ids.SELECTION, data=selection),
             dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
             dcc.Store(
                 id=ids.ACCESS_SCENARIO,

@@ -35,14 +35,22 @@ def _inverse(d: dict[str, str]) -> dict[str, str]:
     return {v: k for k, v in d.items()}
 
 
+SELECTION_TYPES = ("territory", "epci", "commune", "sites", "partners", "digital_points")
+BENEF_FR = {"taux": "rate", "nombre": "count"}
+
+
 @dataclass(frozen=True)
 class UrlView:
-    """What a link carries: département, scheme, axes, access parameters and scenario."""
+    """What a link carries: département, scheme, axes, layers, selection, beneficiaries
+    display, access parameters and scenario. ``layers`` None = the default layers."""
 
     code: str | None = None
     scheme: str | None = None
     axes: tuple[str, ...] = ()
     access: AccessState = field(default_factory=AccessState)
+    layers: tuple[str, ...] | None = None
+    selection: tuple[str, str] | None = None  # (type, code)
+    benef_mode: str = "rate"
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -103,11 +111,28 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
         access["removed"] = _list(query["retrait"])
     if "afficher" in query and query["afficher"] in SHOW_FR:
         access["show"] = SHOW_FR[query["afficher"]]
+    selection = None
+    if "sel" in query:
+        kind, _, code = query["sel"].partition(":")
+        if kind in SELECTION_TYPES and code:
+            selection = (kind, code)
+        else:
+            notes.append(
+                f"Lien : sélection « {query['sel']} » illisible (forme attendue : "
+                "territory:code, epci:siren, commune:code) ; aucune fiche ouverte."
+            )
+    benef = BENEF_FR.get(query.get("benef", "taux"))
+    if benef is None:
+        notes.append(f"Lien : bénéficiaires « {query['benef']} » inconnu ; taux utilisé.")
+        benef = "rate"
     view = UrlView(
         code=query.get("dep") or None,
         scheme=query.get("decoupage") or None,
         axes=_list(query.get("axes", "")),
         access=replace(AccessState(), **access),
+        layers=_list(query["couches"]) if "couches" in query else None,
+        selection=selection,
+        benef_mode=benef,
     )
     return view, notes
 
@@ -125,6 +150,12 @@ def format_query(view: UrlView) -> str:
         params["decoupage"] = view.scheme
     if view.axes:
         params["axes"] = ",".join(view.axes)
+    if view.layers is not None:
+        params["couches"] = ",".join(view.layers)
+    if view.benef_mode != "rate":
+        params["benef"] = _inverse(BENEF_FR)[view.benef_mode]
+    if view.selection:
+        params["sel"] = ":".join(view.selection)
     a = view.access
     default = AccessState()
     if a.enabled:

@@ -10,7 +10,7 @@ import layout
 import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.access import MODES
-from layers import access_times
+from layers import DEFAULT_VISIBLE, access_times
 from urlstate import UrlView, format_query
 
 POINT_KINDS = {"sites": "sites", "digital_points": "digital"}
@@ -139,22 +139,29 @@ def mode_defaults(mode, _n):
     Input(ids.AXES, "value"),
     *(Input(i, "value") for i in ACCESS_INPUTS),
     Input(ids.ACCESS_SCENARIO, "data"),
+    Input(ids.LAYERS, "value"),
+    Input(ids.BENEF_MODE, "value"),
+    Input(ids.SELECTION, "data"),
     prevent_initial_call=True,
 )
 def write_url(code, scheme, axes, *rest):
     """Keep the address bar in step with the view, so a link restores it."""
-    *values, scenario = rest
+    *values, scenario, visible, benef_mode, selection = rest
     entry = _entry(code)
     if entry is None:
         return no_update
     access = access_state(*values, scenario)
     default_scheme = entry.dep.default_scheme
+    layers = tuple(visible or ())
     return format_query(
         UrlView(
             code=code,
             scheme=scheme if scheme and scheme != default_scheme else None,
             axes=tuple(axes or ()),
             access=access,
+            layers=None if set(layers) == set(DEFAULT_VISIBLE) else layers,
+            selection=(selection["type"], selection["code"]) if selection else None,
+            benef_mode=benef_mode if benef_mode in ("rate", "count") else "rate",
         )
     )
 

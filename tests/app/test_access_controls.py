@@ -77,3 +77,21 @@ def test_unknown_scheme_and_axes_in_a_link_fall_back(reg):
     assert find(page, "scheme").value == reg.get("41").dep.default_scheme
     assert find(page, "axes").value == []
     assert find(page, "access-details").hidden is True
+
+
+def test_a_link_restores_layers_selection_and_panel(reg):
+    view, notes = parse_query(
+        "?dep=41&couches=territories,sites&sel=territory:vendome&benef=nombre"
+    )
+    assert notes == []
+    page = layout.serve_layout(reg, "41", view)
+    assert find(page, "layers").value == ["territories", "sites"]
+    assert find(page, "benef-mode").value == "count"
+    assert find(page, "selection").data == {
+        "type": "territory",
+        "code": "vendome",
+        "scheme": reg.get("41").dep.default_scheme,
+    }
+    fig = find(page, "map").figure
+    shown = {t["meta"].split(":")[0] for t in fig["data"] if t["visible"]}
+    assert shown == {"territories", "sites"}

@@ -63,3 +63,22 @@ def test_scenario_survives_without_access_layer():
     assert view.access.added == ("47001",)
     assert view.access.removed == ("sites:cms_marmande",)
     assert "ajout=47001" in format_query(view)
+
+
+def test_layers_selection_and_beneficiaries_round_trip():
+    view = UrlView(
+        code="41",
+        layers=("territories", "beneficiaries"),
+        selection=("territory", "vendome"),
+        benef_mode="count",
+    )
+    query = format_query(view)
+    assert "couches=territories,beneficiaries" in query
+    assert "sel=territory:vendome" in query and "benef=nombre" in query
+    assert parse_query(query) == (view, [])
+
+
+def test_unreadable_selection_is_ignored_with_a_note():
+    view, notes = parse_query("?sel=vendome")
+    assert view.selection is None
+    assert "sélection « vendome » illisible" in notes[0]

@@ -113,3 +113,18 @@ def test_bad_link_value_gets_a_french_note(page, server_url):
     page.goto(f"{server_url}/?dep=41&acces=voiture&vitesse=900", wait_until="networkidle")
     page.wait_for_selector("#url-notes .warning", timeout=20000)
     assert "« vitesse=900 » hors de l'intervalle 1–130" in page.inner_text("#url-notes")
+
+
+def test_link_restores_layers_and_opens_the_selected_panel(page, server_url):
+    page.goto(
+        f"{server_url}/?dep=41&couches=territories,sites&sel=territory:vendome",
+        wait_until="networkidle",
+    )
+    page.wait_for_selector("#panel-title", timeout=20000)
+    assert "Vendôme" in page.inner_text("#panel-title")
+    checked = page.eval_on_selector_all("#layers input:checked", "els => els.map(e => e.value)")
+    assert sorted(checked) == ["sites", "territories"]
+    page.locator('#layers label:has(input[value="epci"])').click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('couches') === 'territories,sites,epci'"
+    )
