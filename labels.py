@@ -84,3 +84,9 @@ SUGGEST_WEIGHT = "Maximiser"
 SUGGEST_WEIGHTS = {"population": "la population", "beneficiaries": "les bénéficiaires (estimation)"}
 SUGGEST_GO = "Proposer des sites"
 SUGGEST_ADD = "Ajouter ces sites au scénario"
+
+PRESENT = "Mode présentation"
+PRES_PREV = "◀ Précédent"
+PRES_NEXT = "Suivant ▶"
+PRES_EXIT = "Quitter (Échap)"
+PRES_HELP = "Flèches ← → : territoire précédent / suivant · Échap : quitter"

@@ -508,11 +508,23 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
                     html.H1(labels.APP_TITLE),
                     html.Span(labels.APP_SUBTITLE, className="subtitle"),
                     html.Span(plan_title(dep), id=ids.PLAN_TITLE, className="plan-title"),
+                    html.Button(labels.PRESENT, id=ids.PRESENT, className="present-button"),
                 ]
+            ),
+            html.Div(
+                [
+                    html.Div(id=ids.PRES_HEADER, className="pres-title", **{"aria-live": "polite"}),
+                    html.Button(labels.PRES_PREV, id=ids.PRES_PREV, className="button"),
+                    html.Button(labels.PRES_NEXT, id=ids.PRES_NEXT, className="button"),
+                    html.Button(labels.PRES_EXIT, id=ids.PRES_EXIT, className="button"),
+                    html.Span(labels.PRES_HELP, className="pres-help"),
+                ],
+                className="pres-bar",
             ),
             html.Div([sidebar, main, side], className="body"),
             html.Footer(footer_text(dep), id=ids.FOOTER),
             dcc.Store(id=ids.SELECTION, data=selection),
+            dcc.Store(id=ids.PRES_STATE, data={"on": False, "index": -1}),
             dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
             dcc.Store(
                 id=ids.ACCESS_SCENARIO,
@@ -521,4 +533,5 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             dcc.Store(id=ids.SUGGEST_STORE, data=None),
         ],
         className="app",
+        id=ids.APP_ROOT,
     )

@@ -128,3 +128,21 @@ def test_link_restores_layers_and_opens_the_selected_panel(page, server_url):
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('couches') === 'territories,sites,epci'"
     )
+
+
+def test_presentation_mode_steps_through_territories_with_arrow_keys(page):
+    page.click("#present")
+    page.wait_for_selector(".app.presentation")
+    page.wait_for_function("() => document.getElementById('pres-header').innerText.includes('1 /')")
+    first = page.inner_text("#panel-title")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('pres-header').innerText.includes('2 /')")
+    page.wait_for_function(
+        "(before) => document.getElementById('panel-title').innerText !== before", arg=first
+    )
+    assert page.locator(".sidebar").is_hidden()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.getElementById('pres-header').innerText.includes('1 /')")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.getElementById('app-root').className === 'app'")
+    assert page.locator(".sidebar").is_visible()
