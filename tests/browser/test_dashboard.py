@@ -157,7 +157,7 @@ def test_no_request_leaves_loopback(page):
 
 def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
     page.locator("body").click(position={"x": 5, "y": 5})
-    for _ in range(5):  # département, découpage, axes, effacer, aller à
+    for _ in range(6):  # mode présentation, département, découpage, axes, effacer, aller à
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "goto"
     page.keyboard.press("Enter")
