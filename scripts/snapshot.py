@@ -1,0 +1,263 @@
+"""Territory snapshots from the command line: PNG, PDF, HTML map and data, offline.
+
+Examples::
+
+    python scripts/snapshot.py --departement 41 --scheme mdcs_2019 --territory vendome --out out/
+    python scripts/snapshot.py --departement 47 --all --out out/ --formats pdf,csv
+    python scripts/snapshot.py --departement 41 --territory vendome --axes A1,A8 \\
+        --acces voiture --seuil 30 --out out/
+
+Without ``--territory`` nor ``--all``, the whole département is exported. Messages are in
+French; bad input (unknown département, scheme, territory, axe, layer, format, access
+parameter) exits with code 2 and lists the available values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import config  # noqa: E402
+import registry as registry_mod  # noqa: E402
+from exports import (  # noqa: E402
+    ALL_FORMATS,
+    ExportError,
+    Snapshot,
+    rendering,
+    snapshots_for_scheme,
+    write_all,
+)
+from layers import DEFAULT_VISIBLE, TOGGLES, ViewState  # noqa: E402
+from urlstate import DAYS, ENGINES_FR, MODES_FR, parse_query  # noqa: E402
+
+BAD_INPUT = 2
+BENEF_CHOICES = {"taux": ("rate", False), "nombre": ("count", False), "estimation": ("rate", True)}
+
+
+class UsageError(Exception):
+    """Bad command-line input (French message, exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # French prefix, argparse's exit code 2
+        self.print_usage(sys.stderr)
+        self.exit(BAD_INPUT, f"Erreur : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python scripts/snapshot.py",
+        description=(
+            "Instantanés territoriaux hors ligne : carte PNG, fiche PDF d'une page, carte "
+            "HTML autonome et données (CSV, XLSX, GeoJSON, GeoPackage)."
+        ),
+    )
+    p.add_argument("--departement", required=True, help="code du département (ex. 41)")
+    p.add_argument(
+        "--scheme", "--decoupage", dest="scheme", help="découpage (défaut : celui du paquet)"
+    )
+    target = p.add_mutually_exclusive_group()
+    target.add_argument(
+        "--territory", "--territoire", dest="territory", help="identifiant du territoire"
+    )
+    target.add_argument(
+        "--all",
+        "--tous",
+        dest="all",
+        action="store_true",
+        help="un instantané par territoire du découpage",
+    )
+    p.add_argument("--out", type=Path, default=Path("instantanes"), help="dossier de sortie")
+    p.add_argument("--axes", default="", help="axes du plan séparés par des virgules (ex. A1,A8)")
+    p.add_argument("--acces", help=f"temps d'accès : {', '.join(MODES_FR)}")
+    p.add_argument("--seuil", help="seuil des temps d'accès, en minutes (défaut 30)")
+    p.add_argument("--moteur", help=f"moteur des temps d'accès : {', '.join(ENGINES_FR)}")
+    p.add_argument("--dest", help="destinations : sites, digital, partners:<groupe> (virgules)")
+    p.add_argument("--jour", help=f"jour d'ouverture : {', '.join(DAYS)}")
+    p.add_argument("--couches", help=f"couches affichées (virgules) : {', '.join(TOGGLES)}")
+    p.add_argument(
+        "--beneficiaires", help="ajoute la couche bénéficiaires : taux, nombre ou estimation"
+    )
+    p.add_argument(
+        "--formats",
+        default=",".join(ALL_FORMATS),
+        help=f"formats (virgules) : {', '.join(ALL_FORMATS)}",
+    )
+    p.add_argument(
+        "--data-dir",
+        action="append",
+        type=Path,
+        default=[],
+        help="dossier de paquets départementaux supplémentaire (répétable)",
+    )
+    p.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    return p
+
+
+def _list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
+    """View state and layer toggles from the options (UsageError on bad values)."""
+    schemes = list(dep.schemes["scheme_id"])
+    scheme = args.scheme or dep.default_scheme
+    if scheme not in schemes:
+        raise UsageError(
+            f"Découpage « {scheme} » inconnu pour le {dep.code} ({dep.name}). "
+            f"Découpages disponibles : {', '.join(schemes)}."
+        )
+    axes = tuple(_list(args.axes))
+    known = list(dep.plan["node_id"])
+    bad = [a for a in axes if a not in set(known)]
+    if bad:
+        offered = dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"].tolist()
+        raise UsageError(
+            f"Axe(s) inconnu(s) : {', '.join(bad)}. Axes disponibles : {', '.join(offered)}."
+        )
+    params = {
+        k: v
+        for k, v in (
+            ("acces", args.acces),
+            ("seuil", args.seuil),
+            ("moteur", args.moteur),
+            ("dest", args.dest),
+            ("jour", args.jour),
+        )
+        if v is not None
+    }
+    if params and "acces" not in params:
+        raise UsageError(
+            f"L'option --{next(iter(params))} n'a d'effet qu'avec --acces ({', '.join(MODES_FR)})."
+        )
+    view, notes = parse_query(urlencode(params))
+    if notes:
+        raise UsageError(
+            " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes)
+        )
+    visible = tuple(_list(args.couches)) if args.couches else DEFAULT_VISIBLE
+    bad = [v for v in visible if v not in TOGGLES]
+    if bad:
+        raise UsageError(
+            f"Couche(s) inconnue(s) : {', '.join(bad)}. Couches : {', '.join(TOGGLES)}."
+        )
+    mode, estimate = "rate", False
+    if args.beneficiaires:
+        if args.beneficiaires not in BENEF_CHOICES:
+            raise UsageError(
+                f"Option --beneficiaires « {args.beneficiaires} » inconnu : "
+                f"{', '.join(BENEF_CHOICES)}."
+            )
+        mode, estimate = BENEF_CHOICES[args.beneficiaires]
+        visible = (*visible, "beneficiaries") if "beneficiaries" not in visible else visible
+    state = ViewState(
+        scheme_id=scheme,
+        axes=axes,
+        beneficiaries_mode=mode,
+        beneficiaries_estimate=estimate,
+        access=view.access,
+    )
+    return state, visible
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(_list(value))
+    bad = [f for f in formats if f not in ALL_FORMATS]
+    if bad or not formats:
+        raise UsageError(
+            f"Format(s) inconnu(s) : {', '.join(bad) or '(aucun)'}. "
+            f"Formats : {', '.join(ALL_FORMATS)}."
+        )
+    return formats
+
+
+def run(args, reg) -> list[Path]:
+    """Write the snapshots the options ask for; returns the files written."""
+    code = args.departement.strip().upper()
+    if code.isdigit() and len(code) == 1:
+        code = code.zfill(2)
+    if code not in reg.entries:
+        if code in reg.failures:
+            problems = " ; ".join(str(p) for p in reg.failures[code].problems[:3])
+            raise UsageError(f"Le paquet du département {code} n'a pas pu être chargé : {problems}")
+        raise UsageError(
+            f"Département « {args.departement} » inconnu. Départements disponibles : "
+            + ", ".join(f"{c} ({reg.get(c).dep.name})" for c in reg.codes())
+            + "."
+        )
+    entry = reg.get(code)
+    dep = entry.dep
+    formats = _formats(args.formats)
+    state, visible = _state(args, dep)
+    try:
+        snapshots = _snapshots(args, entry, state, visible)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    from tqdm import tqdm
+
+    written: list[Path] = []
+    with rendering():
+        bar = tqdm(
+            snapshots,
+            desc="Instantanés",
+            unit="territoire" if args.all else "vue",
+            file=sys.stderr,
+            disable=args.quiet,
+            ascii=True,
+        )
+        for snap in bar:
+            bar.set_postfix_str(snap.unit_name[:30])
+            written += write_all(snap, args.out, formats)
+    return written
+
+
+def _snapshots(args, entry, state, visible) -> list[Snapshot]:
+    dep = entry.dep
+    if args.territory:
+        t = dep.territories[dep.territories["scheme_id"] == state.scheme_id]
+        if args.territory not in set(t["territory_id"]):
+            raise UsageError(
+                f"Territoire « {args.territory} » inconnu dans le découpage « {state.scheme_id} ». "
+                "Territoires disponibles : "
+                + ", ".join(f"{i} ({n})" for i, n in zip(t["territory_id"], t["name"], strict=True))
+                + "."
+            )
+        selection = {"type": "territory", "code": args.territory, "scheme": state.scheme_id}
+        snapshots = [Snapshot(dep, entry.assets, state, visible, selection)]
+    elif args.all:
+        snapshots = snapshots_for_scheme(dep, entry.assets, state, visible, state.scheme_id)
+        if not snapshots:
+            raise UsageError(f"Le découpage « {state.scheme_id} » n'a aucun territoire.")
+    else:
+        snapshots = [Snapshot(dep, entry.assets, state, visible, None)]
+    return snapshots
+
+
+def main(argv: list[str] | None = None, reg=None) -> int:
+    """Command-line entry point; ``reg`` (a loaded registry) is for tests."""
+    args = build_parser().parse_args(argv)
+    try:
+        if reg is None:
+            extra = tuple(args.data_dir)
+            reg = registry_mod.Registry.load((*extra, config.DATA_DIR), (*extra, config.GEO_DIR))
+        written = run(args, reg)
+    except UsageError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except ExportError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} fichier(s) écrit(s) dans {args.out} :")
+    for path in written:
+        print(f"  {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
