@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from exports.data import DATA_FORMATS, write_data
-from exports.image import MAP_HEIGHT, MAP_SCALE, MAP_WIDTH, is_blank, render_png, rendering
+from exports.image import is_blank, render_png, rendering
 from exports.safety import ExportError, SecrecyError, protect_text, safe_filename
 from exports.snapshot import Snapshot, iter_territories
 
@@ -40,13 +40,7 @@ def _target(path: Path | str, snapshot: Snapshot, ext: str) -> Path:
 
 def map_png(snapshot: Snapshot) -> bytes:
     """The map PNG of a snapshot (rendered once, then reused by the PDF)."""
-    cached = snapshot.__dict__.get("_png")
-    if cached is None:
-        cached = render_png(
-            snapshot.figure(MAP_WIDTH, MAP_HEIGHT), MAP_WIDTH, MAP_HEIGHT, MAP_SCALE
-        )
-        snapshot.__dict__["_png"] = cached
-    return cached
+    return snapshot.map_png
 
 
 def write_png(snapshot: Snapshot, path: Path | str) -> Path:
@@ -125,6 +119,7 @@ __all__ = [
     "iter_territories",
     "map_png",
     "protect_text",
+    "render_png",
     "rendering",
     "safe_filename",
     "snapshots_for_scheme",

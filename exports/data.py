@@ -82,7 +82,7 @@ class Table:
         return pd.DataFrame(self.frame[cols]).reset_index(drop=True)
 
 
-def _beneficiary_geometry(snapshot: Snapshot, frame: pd.DataFrame) -> gpd.GeoDataFrame:
+def beneficiary_geometry(snapshot: Snapshot, frame: pd.DataFrame) -> gpd.GeoDataFrame:
     dep = snapshot.dep
     if frame.empty:
         return gpd.GeoDataFrame(frame.assign(geometry=None), geometry="geometry", crs=4326)
@@ -120,7 +120,7 @@ def tables(snapshot: Snapshot) -> list[Table]:
             Table(
                 "beneficiaries",
                 TABLE_LABELS["beneficiaries"],
-                _beneficiary_geometry(snapshot, frame),
+                beneficiary_geometry(snapshot, frame),
                 True,
             )
         )

@@ -160,7 +160,9 @@ def _title_block(snapshot: Snapshot) -> str:
             access = (
                 f"<p><b>Temps d'accès — modèle :</b> {_e(a.model_text)}"
                 + (" <span class='badge'>estimation</span>" if a.approximate else "")
-                + f"<br>Seuil : {th} min (bleu : au plus {th} min ; orange : au-delà)</p>"
+                + f"<br>Seuil : {th} min (bleu : au plus {th} min ; orange : au-delà)"
+                + (f"<br><b>Scénario :</b> {_e(a.scenario)}" if a.scenario else "")
+                + "</p>"
                 + (
                     f"<b>{_e(snapshot.unit_name)}</b><ul>"
                     + "".join(f"<li>{_e(x)}</li>" for x in a.unit_lines)
@@ -219,32 +221,9 @@ html, body { margin: 0; padding: 0; height: 100%; font-family: "DejaVu Sans", Ar
 """
 
 
-def build_map(snapshot: Snapshot) -> folium.Figure:
-    """The folium figure of a snapshot (Leaflet inlined, no external resource)."""
-    dep, state = snapshot.dep, snapshot.state
-    frames = snapshot.layer_frames()
-    west, south, east, north = snapshot.assets.bounds
-    figure = folium.Figure(title=f"Atlas de l'insertion — {snapshot.title}")
-    m = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        tiles=None,
-        zoom_start=9,
-        zoom_snap=0.25,
-        control_scale=True,
-    )
-    m.default_js = []
-    m.default_css = []
-    figure.add_child(m)
-    js, css = leaflet_assets()
-    figure.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
-    figure.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="atlas_css")
-    figure.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
-    # Leave room for the title block (left) and the layer switcher (right).
-    m.fit_bounds(
-        [[south, west], [north, east]], padding_top_left=(400, 10), padding_bottom_right=(250, 10)
-    )
-
-    # Département outline, always drawn.
+def _add_outline(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Département outline, always drawn (not in the layer switcher)."""
+    dep = snapshot.dep
     folium.GeoJson(
         feature_collection(dep.outline.assign(_id=dep.code), "_id", decimals=HTML_DECIMALS),
         name="Département",
@@ -253,7 +232,10 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
         interactive=False,
     ).add_to(m)
 
-    if "territories" in frames:
+
+def _add_territories(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Territories of the scheme, a colour each; tooltip name and perimeter."""
+    if "territories" in frames and len(frames["territories"]):
         t = frames["territories"]
         colours = dict(zip(snapshot.legend["territory_id"], snapshot.legend["colour"], strict=True))
         fc = _polygons(
@@ -285,14 +267,22 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
             ),
         ).add_to(m)
 
-    if "beneficiaries" in frames and len(frames["beneficiaries"]):
-        from exports.data import _beneficiary_geometry
 
-        b = _beneficiary_geometry(snapshot, frames["beneficiaries"])
+def _add_beneficiaries(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Beneficiaries (counts already suppressed) by the level the source gives."""
+    dep, state = snapshot.dep, snapshot.state
+    if "beneficiaries" in frames and len(frames["beneficiaries"]):
+        from exports.data import beneficiary_geometry
+
+        b = beneficiary_geometry(snapshot, frames["beneficiaries"])
         b = b[b.geometry.notna()].reset_index(drop=True)
+    else:
+        b = None
+    if b is not None and len(b):
         col = "per_1000" if state.beneficiaries_mode == "rate" else "count"
         values = pd.to_numeric(b[col], errors="coerce").astype("float64")
-        top = float(values.max()) if values.notna().any() else 1.0
+        top = float(values.max()) if values.notna().any() else 0.0
+        top = top if top > 0 else 1.0
         fills = {
             str(c): (_interp(_style.BENEFICIARIES_SCALE, v / top) if pd.notna(v) else "#dddddd")
             for c, v in zip(b["code"], values, strict=True)
@@ -332,7 +322,11 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
             ),
         ).add_to(m)
 
-    if "epci" in frames:
+
+def _add_epci(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """EPCI outlines (whole EPCI, beyond the border too)."""
+    dep = snapshot.dep
+    if "epci" in frames and len(frames["epci"]):
         e = frames["epci"]
         fc = _polygons(
             e,
@@ -357,6 +351,10 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
             ),
         ).add_to(m)
 
+
+def _add_communes(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Communes (coloured by access minutes when access is on)."""
+    dep, state = snapshot.dep, snapshot.state
     access = frames.get("access")
     if "communes" in frames or access is not None:
         c = frames.get("communes")
@@ -408,6 +406,10 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
             tooltip=_tooltip(fields),
         ).add_to(m)
 
+
+def _add_points(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Sites, partners by group and digital points as circle markers."""
+    dep = snapshot.dep
     names = dep.communes.set_index("code_insee")["nom"]
     if "sites" in frames:
         s = frames["sites"]
@@ -485,6 +487,11 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
                 "localisation": "Localisation",
             },
         )
+
+
+def _add_destinations(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Destinations used by the access times."""
+    dep, state = snapshot.dep, snapshot.state
     if snapshot.access is not None and snapshot.access.ok:
         from layers import access_times
 
@@ -501,6 +508,9 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
                 {"nom": "Destination"},
             )
 
+
+def _add_selection(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
+    """Outline of the selected unit."""
     outline = snapshot.selection_geojson()
     if outline is not None:
         folium.GeoJson(
@@ -510,6 +520,45 @@ def build_map(snapshot: Snapshot) -> folium.Figure:
             interactive=False,
         ).add_to(m)
 
+
+LAYER_BUILDERS = (
+    _add_outline,
+    _add_territories,
+    _add_beneficiaries,
+    _add_epci,
+    _add_communes,
+    _add_points,
+    _add_destinations,
+    _add_selection,
+)
+
+
+def build_map(snapshot: Snapshot) -> folium.Figure:
+    """The folium figure of a snapshot (Leaflet inlined, no external resource)."""
+    frames = snapshot.layer_frames()
+    west, south, east, north = snapshot.assets.bounds
+    figure = folium.Figure(title=f"Atlas de l'insertion — {snapshot.title}")
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        tiles=None,
+        zoom_start=9,
+        zoom_snap=0.25,
+        control_scale=True,
+    )
+    m.default_js = []
+    m.default_css = []
+    figure.add_child(m)
+    js, css = leaflet_assets()
+    figure.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
+    figure.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="atlas_css")
+    figure.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
+    # Leave room for the title block (left) and the layer switcher (right).
+    m.fit_bounds(
+        [[south, west], [north, east]], padding_top_left=(400, 10), padding_bottom_right=(250, 10)
+    )
+
+    for add in LAYER_BUILDERS:
+        add(m, snapshot, frames)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     figure.html.add_child(Element(_title_block(snapshot)), name="atlas_title")
     return figure

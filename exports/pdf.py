@@ -205,6 +205,8 @@ def _access_html(snapshot: Snapshot) -> str:
     th = f"{a.threshold:g}".replace(".", ",")
     parts.append(f"<p><b>Modèle :</b> {_e(a.model_text)}{badge}</p>")
     parts.append(f"<p><b>Seuil :</b> {th} min</p>")
+    if a.scenario:
+        parts.append(f"<p><b>Scénario :</b> {_e(a.scenario)}</p>")
     if a.unit_lines:
         parts.append(f"<h3>{_e(snapshot.unit_name)}</h3>")
         parts.append("".join(f"<div>{_e(x)}</div>" for x in a.unit_lines))

@@ -30,6 +30,8 @@ from layers._polygons import line_layer
 from layers.assets import MapAssets
 
 UNIT_KINDS = ("territory", "epci", "commune", "departement")
+#: Point selections of the UI (a place's panel): exported as the département view.
+POINT_KINDS = ("sites", "partners", "digital_points")
 UNIT_TITLES = {
     "territory": "Territoire",
     "epci": "EPCI",
@@ -94,6 +96,7 @@ class AccessInfo:
     notes: tuple[str, ...]
     problems: tuple[str, ...]
     ok: bool
+    scenario: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +167,9 @@ class Snapshot:
             return None
         kind, code = sel.get("type"), str(sel.get("code") or "")
         dep = self.dep
-        if kind == "departement":
+        if kind in ("departement", *POINT_KINDS):
+            # A site, partner or digital point has no key figures nor actions of its own:
+            # the snapshot is the département's (the point stays on the map).
             return None
         if kind == "territory":
             unit_scheme = sel.get("scheme") or scheme
@@ -414,7 +419,7 @@ class Snapshot:
             )
         if "beneficiaries" in self.visible:
             caption = benef_layer.caption(dep, self.state)
-            out.append(f"Bénéficiaires : {caption}.")
+            out.append(f"Bénéficiaires : {caption.rstrip('.')}.")
             frame = self.layer_frames().get("beneficiaries")
             if frame is not None and "method_fr" in frame.columns and len(frame):
                 out.append(str(frame["method_fr"].iloc[0]))
@@ -453,6 +458,14 @@ class Snapshot:
             )
         figs = access_times.figures(dep, self.state)
         summary = figs["summary"]
+        scenario = ""
+        if a.has_scenario:
+            from core.access import Scenario
+
+            names = dict(zip(dep.communes["code_insee"], dep.communes["nom"], strict=True))
+            frame = v.destinations.frame
+            names.update(zip(frame["dest_id"], frame["name"], strict=True))
+            scenario = Scenario(a.added, a.removed).describe_fr(names).removeprefix("Scénario : ")
         check_counts(
             figs["territory"].get("beneficiaries", pd.Series(dtype=float)),
             dep.secrecy_threshold,
@@ -473,6 +486,7 @@ class Snapshot:
             notes=tuple(v.notes),
             problems=tuple(v.problems),
             ok=True,
+            scenario=scenario,
         )
 
     def _access_unit_lines(self, figs: dict) -> list[str]:
@@ -582,6 +596,13 @@ class Snapshot:
         feats = [f for f in source["features"] if str(f.get("id")) == code]
         return {"type": "FeatureCollection", "features": feats} if feats else None
 
+    @cached_property
+    def map_png(self) -> bytes:
+        """The map as PNG bytes (drawn once by Chromium, shared by the PNG and the PDF)."""
+        from exports.image import MAP_HEIGHT, MAP_SCALE, MAP_WIDTH, render_png
+
+        return render_png(self.figure(MAP_WIDTH, MAP_HEIGHT), MAP_WIDTH, MAP_HEIGHT, MAP_SCALE)
+
     # ---- metadata ---------------------------------------------------------------------
 
     @cached_property
@@ -638,6 +659,7 @@ class Snapshot:
                 "scenario": {
                     "ajouts": list(self.state.access.added),
                     "retraits": list(self.state.access.removed),
+                    "texte": a.scenario,
                 },
                 "chiffres": list(a.summary_lines),
                 "notes": list(a.notes),
@@ -685,6 +707,8 @@ class Snapshot:
             a = self.access
             rows.append(("Temps d'accès : modèle", a.model_text or "non calculé"))
             rows.append(("Temps d'accès : seuil", f"{fmt_float(a.threshold, 0)} min"))
+            if a.scenario:
+                rows.append(("Temps d'accès : scénario", a.scenario))
             rows += [("Temps d'accès : source des paramètres", s) for s in a.sources]
             rows += [("Temps d'accès : note", n) for n in (*a.notes, *a.problems)]
         rows.append(("Système de coordonnées", "EPSG:4326 (WGS 84, degrés)"))

@@ -6,6 +6,11 @@ Examples::
     python scripts/snapshot.py --departement 47 --all --out out/ --formats pdf,csv
     python scripts/snapshot.py --departement 41 --territory vendome --axes A1,A8 \\
         --acces voiture --seuil 30 --out out/
+    python scripts/snapshot.py --out out/ \\
+        --lien "http://127.0.0.1:8050/?dep=41&decoupage=mdcs_2019&sel=territory:vendome"
+
+``--lien`` takes a link copied from the app (département, scheme, axes, layers, selection,
+beneficiaries display, access parameters and scenario); options given explicitly win.
 
 Without ``--territory`` nor ``--all``, the whole département is exported. Messages are in
 French; bad input (unknown département, scheme, territory, axe, layer, format, access
@@ -17,7 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -58,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
             "HTML autonome et données (CSV, XLSX, GeoJSON, GeoPackage)."
         ),
     )
-    p.add_argument("--departement", required=True, help="code du département (ex. 41)")
+    p.add_argument("--departement", help="code du département (ex. 41)")
+    p.add_argument("--lien", help="lien copié depuis l'application (la vue qu'il décrit)")
     p.add_argument(
         "--scheme", "--decoupage", dest="scheme", help="découpage (défaut : celui du paquet)"
     )
@@ -104,6 +110,35 @@ def _list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
+def _apply_link(args) -> None:
+    """Fill the options left out from an app link (``--lien``); explicit options win."""
+    args.selection = None
+    args.link_access = None
+    args.link_benef = "rate"
+    if args.lien:
+        query = urlsplit(args.lien).query if "?" in args.lien else args.lien
+        view, notes = parse_query(query)
+        if notes:
+            raise UsageError(
+                "Lien : " + " ".join(n.removeprefix("Lien : ").split(" ; ")[0] + "." for n in notes)
+            )
+        args.departement = args.departement or view.code
+        args.scheme = args.scheme or view.scheme
+        args.axes = args.axes or ",".join(view.axes)
+        if not args.couches and view.layers is not None:
+            args.couches = ",".join(view.layers)
+        if view.selection and not (args.territory or args.all):
+            kind, code = view.selection
+            if kind == "territory":
+                args.territory = code
+            else:
+                args.selection = {"type": kind, "code": code}
+        args.link_access = view.access
+        args.link_benef = view.benef_mode
+    if not args.departement:
+        raise UsageError("Indiquez le département (--departement 41) ou un lien (--lien).")
+
+
 def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
     """View state and layer toggles from the options (UsageError on bad values)."""
     schemes = list(dep.schemes["scheme_id"])
@@ -137,6 +172,7 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
             f"L'option --{next(iter(params))} n'a d'effet qu'avec --acces ({', '.join(MODES_FR)})."
         )
     view, notes = parse_query(urlencode(params))
+    access = view.access if params or args.link_access is None else args.link_access
     if notes:
         raise UsageError(
             " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes)
@@ -147,7 +183,7 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
         raise UsageError(
             f"Couche(s) inconnue(s) : {', '.join(bad)}. Couches : {', '.join(TOGGLES)}."
         )
-    mode, estimate = "rate", False
+    mode, estimate = args.link_benef, False
     if args.beneficiaires:
         if args.beneficiaires not in BENEF_CHOICES:
             raise UsageError(
@@ -161,7 +197,7 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
         axes=axes,
         beneficiaries_mode=mode,
         beneficiaries_estimate=estimate,
-        access=view.access,
+        access=access,
     )
     return state, visible
 
@@ -179,6 +215,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 def run(args, reg) -> list[Path]:
     """Write the snapshots the options ask for; returns the files written."""
+    _apply_link(args)
     code = args.departement.strip().upper()
     if code.isdigit() and len(code) == 1:
         code = code.zfill(2)
@@ -235,7 +272,7 @@ def _snapshots(args, entry, state, visible) -> list[Snapshot]:
         if not snapshots:
             raise UsageError(f"Le découpage « {state.scheme_id} » n'a aucun territoire.")
     else:
-        snapshots = [Snapshot(dep, entry.assets, state, visible, None)]
+        snapshots = [Snapshot(dep, entry.assets, state, visible, args.selection)]
     return snapshots
 
 

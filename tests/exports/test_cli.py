@@ -119,3 +119,24 @@ def test_bad_input_from_the_shell(tmp_path):
     )
     assert proc.returncode == 2
     assert "Erreur" in proc.stderr
+
+
+def test_link_copied_from_the_app(cli, reg, tmp_path, capsys):
+    link = (
+        "http://127.0.0.1:8050/?dep=41&decoupage=mds_2024&axes=A8&sel=epci:200030385"
+        "&couches=territories,communes,beneficiaries&benef=nombre&acces=velo&seuil=20"
+        "&ajout=41001"
+    )
+    code = cli.main(
+        ["--lien", link, "--formats", "csv", "--quiet", "--out", str(tmp_path)], reg=reg
+    )
+    assert code == 0, capsys.readouterr().err
+    readme = next(tmp_path.glob("*_LISEZMOI.txt"))
+    assert readme.name.startswith("atlas_41_mds-2024_200030385_")
+    text = readme.read_text(encoding="utf-8-sig")
+    assert "Sélection : EPCI : CA de Blois" in text
+    assert "Axes du plan : Axe 8" in text
+    assert "Couches : Territoires d'action sociale, Communes, Bénéficiaires" in text
+    assert "Temps d'accès : modèle : Vélo" in text and "Temps d'accès : seuil : 20 min" in text
+    assert "Temps d'accès : scénario : ajout d'un site hypothétique à Ambloy." in text
+    assert (tmp_path / readme.name.replace("LISEZMOI.txt", "beneficiaries.csv")).exists()

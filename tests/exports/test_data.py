@@ -149,3 +149,36 @@ def test_formula_cells_are_protected_in_xlsx(injected):
     assert ws.cell(5, adresse).value == "'-1 rue du Tiret"
     assert ws.cell(2, lon).data_type == "n"
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected", "title"),
+    [
+        ("epci", "epci", "EPCI"),
+        ("commune", "commune", "Commune"),
+        ("sites", "departement", "Département"),  # a place's panel: the département view
+        (None, "departement", "Département"),
+    ],
+)
+def test_other_selections(entry41, tmp_path, kind, expected, title):
+    dep = entry41.dep
+    code = {"epci": dep.epci["siren_epci"].iloc[0], "commune": "41269", "sites": "x"}
+    selection = {"type": kind, "code": code[kind]} if kind else None
+    snap = Snapshot(dep, entry41.assets, selection=selection, created=WHEN)
+    assert snap.unit[0] == expected
+    files = write_data(snap, tmp_path, ("csv",))
+    readme = next(p for p in files if p.name.endswith("LISEZMOI.txt")).read_text("utf-8-sig")
+    assert f"Sélection : {title} : {snap.unit_name}" in readme
+    figures = read_csv(next(p for p in files if p.name.endswith("_chiffres_cles.csv")))
+    assert figures["indicateur"].iloc[0].startswith("Population")
+
+
+def test_html_of_a_scheme_without_drawn_territories(reg):
+    from exports.html_map import build_map
+
+    entry = reg.get("71")
+    snap = Snapshot(entry.dep, entry.assets, created=WHEN)  # CTI: perimeters unknown
+    assert not len(snap.layer_frames()["territories"])
+    page = build_map(snap).render()
+    assert "Saône-et-Loire" in page and "périmètre inconnu" in page
+    assert "cdn." not in page.replace("leafletjs.com", "")
