@@ -13,6 +13,10 @@ states its sources, vintages, date, approximation/estimate flags, the secrecy ru
 when access times are on, the model. Beneficiary counts below the secrecy threshold are
 checked again before anything is written. No Dash import: the exports only use ``core``
 and ``layers``.
+
+For a download button, write into a ``tempfile.TemporaryDirectory()`` and send the file
+(``snapshot.map_png`` gives the PNG bytes directly). A batch keeps one Kaleido browser open
+with ``with rendering(): …``. Errors are :class:`ExportError` with a French message.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ ALL_FORMATS = ("png", "pdf", "html", *DATA_FORMATS)
 
 
 def _target(path: Path | str, snapshot: Snapshot, ext: str) -> Path:
-    """``path`` itself, or a file named after the snapshot when ``path`` is a folder."""
+    """``path`` itself, or a file named after the snapshot when ``path`` is a folder (an
+    existing one, or a path without extension, created)."""
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() or not path.suffix:
+        path.mkdir(parents=True, exist_ok=True)
         return path / f"{snapshot.base_name}.{ext}"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

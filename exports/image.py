@@ -26,8 +26,9 @@ from exports.safety import ExportError
 
 #: Layout size of the exported map (CSS pixels) and its scale: 1520 × 1200 pixels.
 MAP_WIDTH, MAP_HEIGHT, MAP_SCALE = 760, 600, 2
-#: Share of pixels that must differ from the background for a map not to be blank.
-MIN_DRAWN_SHARE = 0.01
+#: Share of pixels that must differ from the background for a map not to be blank (the
+#: département outline alone covers about 3 %; a failed render, 0).
+MIN_DRAWN_SHARE = 0.002
 
 _SESSION = {"depth": 0, "owner": False}
 #: Kaleido's shared server answers one caller at a time (its result queue is shared).

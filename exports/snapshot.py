@@ -116,7 +116,8 @@ class Snapshot:
     selection
         The unit whose side panel is open: ``{"type": "territory", "code": "vendome",
         "scheme": "mdcs_2019"}``, ``{"type": "epci", "code": "200030658"}``,
-        ``{"type": "commune", "code": "41269"}``, or None for the whole département.
+        ``{"type": "commune", "code": "41269"}``, or None for the whole département. A
+        place's panel (``sites``, ``partners``, ``digital_points``) exports the département.
     created
         Date and time written in every export (now by default).
 
