@@ -90,3 +90,11 @@ PRES_PREV = "◀ Précédent"
 PRES_NEXT = "Suivant ▶"
 PRES_EXIT = "Quitter (Échap)"
 PRES_HELP = "Flèches ← → : territoire précédent / suivant · Échap : quitter"
+
+EXPORT = "Exporter la vue"
+EXPORTS = {
+    "png": "Carte (PNG)",
+    "pdf": "Fiche (PDF)",
+    "html": "Carte hors ligne (HTML)",
+    "data": "Données (CSV, XLSX, GeoJSON, GPKG)",
+}

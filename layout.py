@@ -419,6 +419,18 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
         [
             html.P(caption_text(dep, state), id=ids.CAPTION, className="caption"),
             html.Div(
+                [
+                    html.Span(labels.EXPORT, className="field-title"),
+                    *(
+                        html.Button(text, id=f"export-{kind}", className="link-button")
+                        for kind, text in labels.EXPORTS.items()
+                    ),
+                    html.Span(id=ids.EXPORT_STATUS, **{"aria-live": "polite"}),
+                    dcc.Download(id=ids.EXPORT_DOWNLOAD),
+                ],
+                className="exports-bar",
+            ),
+            html.Div(
                 dcc.Graph(
                     id=ids.MAP,
                     figure=figure,
