@@ -2,7 +2,8 @@
 
 Run: ``python benchmarks/run.py`` (not a test: prints tables, ratios and the targets; exit 1
 when a target is missed). Sections: the dashboard (below), ``access_bench`` (what-if and
-national nearest site) and ``roads_bench`` (multi-source pass against networkx).
+national nearest site), ``roads_bench`` (multi-source pass against networkx) and
+``exports_bench`` (PNG, PDF, offline HTML of a département view).
 
 Each measurement is compared with a baseline measured in the same run: the naive way of
 answering the same interaction, i.e. rebuilding the whole figure as a validated
@@ -166,6 +167,7 @@ def dashboard() -> bool:
 def main() -> int:
     """Every section in one run; exit 1 when any target is missed."""
     import access_bench
+    import exports_bench
     import roads_bench
 
     print("== Tableau de bord ==")
@@ -174,6 +176,8 @@ def main() -> int:
     ok &= access_bench.main() == 0
     print("\n== Réseau routier ==")
     ok &= roads_bench.main() == 0
+    print("\n== Exports (PNG, PDF, HTML hors ligne) ==")
+    ok &= exports_bench.main() == 0
     return 0 if ok else 1
 
 
