@@ -61,3 +61,17 @@ def load(make_package: Callable[..., Path], geo_dir: Path):  # noqa: ANN201
         return load_department(make_package(overrides), geo_dirs=geo_dirs or [geo_dir])
 
     return _load
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (Playwright's sync API allows only one
+    driver per process, so browser tests and export tests share it)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

@@ -85,16 +85,6 @@ def server_url(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser, server_url):
     """A fresh page on the app; every request URL is recorded in ``page.requests_seen``."""

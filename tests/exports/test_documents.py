@@ -9,7 +9,6 @@ import pytest
 from exports.image import drawn_share, is_blank, png_pixels
 from exports.pdf import CHROMIUM_ARGS as PDF_ARGS
 from exports.snapshot import date_fr
-from tests.exports.conftest import CHROMIUM
 from tests.exports.support import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -65,37 +64,30 @@ def test_pdf_is_one_page_with_name_sources_date_and_model(docs41, snap41):
 
 
 @pytest.fixture()
-def offline_page(docs41):
+def offline_page(browser, docs41):
     """The HTML map opened from its file path, every non-file request aborted and kept."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS
-
     attempts: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
 
-        def guard(route):
-            url = route.request.url
-            if url.startswith(("file://", "data:")):
-                route.continue_()
-            else:
-                attempts.append(url)
-                route.abort()
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("file://", "data:")):
+            route.continue_()
+        else:
+            attempts.append(url)
+            route.abort()
 
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: None if r.url.startswith(("file://", "data:")) else attempts.append(r.url),
-        )
-        page.goto(docs41["html"].as_uri(), wait_until="load")
-        page.wait_for_selector(".leaflet-overlay-pane path")
-        page.attempts = attempts
-        yield page
-        context.close()
-        browser.close()
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(("file://", "data:")) else attempts.append(r.url),
+    )
+    page.goto(docs41["html"].as_uri(), wait_until="load")
+    page.wait_for_selector(".leaflet-overlay-pane path")
+    page.attempts = attempts
+    yield page
+    context.close()
 
 
 def test_html_map_draws_offline_and_toggles_layers(offline_page, snap41):
