@@ -132,8 +132,10 @@ def test_html_map_tooltips_and_title_block(offline_page, snap41):
              return [box.left + p.x, box.top + p.y]; }""",
         [float(row["rep_lat"]), float(row["rep_lon"])],
     )
+    page.mouse.move(x + 2, y + 2)
     page.mouse.move(x, y)
-    tip = page.locator(".leaflet-tooltip").first
+    # Tooltips of communes crossed on the way may linger for a moment: wait for this one.
+    tip = page.locator(".leaflet-tooltip", has_text=row["nom"]).first
     tip.wait_for(timeout=5000)
     text = tip.inner_text()
     assert row["nom"] in text
