@@ -43,7 +43,18 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from core.schema import Problem, fold, format_number_fr, normalize_code_insee, quote, sentence
+from core.departments import FileReport
+from core.schema import (
+    Problem,
+    fold,
+    format_number_fr,
+    normalize_code_insee,
+    quote,
+    sentence,
+)
+from core.schema import (
+    format_short_number_fr as _num_fr,
+)
 
 #: Coordinate system of every distance computed in metropolitan France.
 LAMBERT93 = "EPSG:2154"
@@ -296,11 +307,6 @@ PARAM_LABELS_FR: dict[str, str] = {
 _PARAM_UNITS_FR = {"speed_kmh": " km/h", "detour": "", "terminal_min": " min", "threshold": " min"}
 #: ``file`` of the problems found in access parameters.
 PARAMS_FILE_FR = "paramètres d'accès"
-
-
-def _num_fr(value: float) -> str:
-    """Shortest French text of a number (``1.343`` → ``1,343``, ``58.0`` → ``58``)."""
-    return f"{float(value):.6g}".replace(".", ",")
 
 
 def _with_unit(name: str, value: float) -> str:
@@ -600,17 +606,12 @@ _ALIAS_TO_COLUMN = {
 
 
 @dataclass
-class MatrixReport:
-    """Outcome of reading an imported time matrix.
+class MatrixReport(FileReport):
+    """Outcome of reading an imported time matrix: a :class:`FileReport` (rows read = kept +
+    rejected, French problems file-level first then by line, ``errors``/``warnings``) plus
 
     Attributes
     ----------
-    file : str
-        File name shown in messages.
-    rows_read, rows_kept, rows_rejected : int
-        Data rows; always ``rows_read == rows_kept + rows_rejected``.
-    problems : list of Problem
-        French problems, file-level ones first, then by line.
     missing_pairs : int
         Commune–destination pairs of the département absent from the kept rows (they are
         counted as unreachable).
@@ -618,30 +619,8 @@ class MatrixReport:
         ``utf-8`` or ``cp1252`` (empty when the file could not be decoded).
     """
 
-    file: str
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)
     missing_pairs: int = 0
     encoding: str = ""
-
-    def __post_init__(self) -> None:
-        if self.rows_read != self.rows_kept + self.rows_rejected:
-            raise ValueError(
-                f"{self.file}: rows_read {self.rows_read} != kept {self.rows_kept} "
-                f"+ rejected {self.rows_rejected}"
-            )
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems of severity ``error``."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems of severity ``warning``."""
-        return [p for p in self.problems if p.severity == "warning"]
 
     def summary_fr(self) -> str:
         """One French sentence: lines read, kept, rejected and missing pairs."""

@@ -36,6 +36,7 @@ from scipy.spatial import cKDTree
 
 from core.access import LAMBERT93, ModelInfo, Nearest, Places
 from core.schema import Problem, quote, sentence
+from core.schema import format_short_number_fr as _num_fr
 
 # --------------------------------------------------------------------------------------
 # Parameters and their sources
@@ -1110,12 +1111,6 @@ class RoadEngine:
             outside_origins=origins.ids[~so.inside],
             outside_destinations=destinations.ids[~sd.inside],
         )
-
-
-def _num_fr(value: float) -> str:
-    """Number with a decimal comma and no useless decimals (0,8 ; 25 ; 2,5)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def _date_fr(stamp: Any) -> str | None:

@@ -671,6 +671,11 @@ def format_number_fr(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def format_short_number_fr(value: float) -> str:
+    """Shortest French text of a parameter (``1.343`` → ``1,343``, ``58.0`` → ``58``)."""
+    return f"{float(value):.6g}".replace(".", ",")
+
+
 # --------------------------------------------------------------------------------------
 # Reading a CSV file
 # --------------------------------------------------------------------------------------

@@ -25,16 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core.roads import RoadNetworkError, compile_pbf  # noqa: E402
-
-
-def _n(value: int) -> str:
-    """Integer with French thousands separators."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _d(value: float, digits: int) -> str:
-    """Decimal number with a French decimal comma."""
-    return f"{value:.{digits}f}".replace(".", ",")
+from core.schema import format_number_fr as _n  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = src.get("osm_replication_timestamp") or src.get("latest_way_timestamp")
     date = f"{stamp[8:10]}/{stamp[5:7]}/{stamp[:4]}" if stamp else "inconnue"
     classes = ", ".join(f"{k} {_n(v)}" for k, v in c["ways_by_class"].items())
-    print(f"Extrait : {src['file']} ({_d(src['bytes'] / 1e6, 1)} Mo, date OSM : {date})")
+    print(f"Extrait : {src['file']} ({_n(src['bytes'] / 1e6, 1)} Mo, date OSM : {date})")
     print(f"Voies praticables : {_n(c['ways'])} ({classes})")
     print(f"Tronçons : {_n(c['segments'])} ; nœuds lus : {_n(c['nodes_read'])}")
     print(
@@ -95,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Nœuds intermédiaires fusionnés : {_n(c['nodes_contracted'])}")
     print(
         f"Graphe : {_n(c['nodes'])} nœuds, {_n(c['edges'])} arcs, {graph.crs}, "
-        f"vitesses OSRM × {_d(graph.meta['speed_factor'], 1)}"
+        f"vitesses OSRM × {_n(graph.meta['speed_factor'], 1)}"
     )
     print(
-        f"Écrit : {out} ({_d(out.stat().st_size / 1e6, 2)} Mo) en "
-        f"{_d(time.perf_counter() - t0, 1)} s"
+        f"Écrit : {out} ({_n(out.stat().st_size / 1e6, 2)} Mo) en "
+        f"{_n(time.perf_counter() - t0, 1)} s"
     )
     return 0
 
