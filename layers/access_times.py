@@ -51,39 +51,86 @@ class AccessView:
         return self.after is not None
 
 
-def _package_engine(dep, access: AccessState):
-    """The road or imported-matrix engine of the package, or a French reason why not."""
-    folder = Path(dep.path)
-    if access.engine == "road":
-        path = folder / ROAD_GRAPH_FILE
-        if not path.exists():
-            return None, (
-                f"Aucun graphe routier pour {dep.name} : compilez un extrait OpenStreetMap "
-                f"avec « python scripts/compile_roads.py extrait.osm.pbf --out "
-                f"{path.as_posix()} » (voir README), ou choisissez le vol d'oiseau."
-            )
-        from core.roads import RoadEngine, RoadGraph, RoadNetworkError
+def _missing(dep, what: str, todo: str) -> tuple:
+    return None, (f"{what} pour {dep.name} : {todo}",), ()
 
-        try:
-            return RoadEngine(RoadGraph.load(path)), None
-        except RoadNetworkError as exc:
-            return None, " ".join(str(p) for p in exc.problems)
-        except ValueError:  # a graph without any node
-            return None, (
-                f"Le graphe routier {ROAD_GRAPH_FILE} de {dep.name} ne contient aucun nœud : "
-                f"recompilez-le avec « python scripts/compile_roads.py extrait.osm.pbf --out "
-                f"{path.as_posix()} », ou choisissez le vol d'oiseau."
-            )
-    path = folder / MATRIX_FILE
+
+def _road_engine(dep) -> tuple:
+    """(RoadEngine or None, problems, notes) from the package's compiled graph."""
+    path = Path(dep.path) / ROAD_GRAPH_FILE
+    compile_cmd = f"« python scripts/compile_roads.py extrait.osm.pbf --out {path.as_posix()} »"
     if not path.exists():
-        return None, (
-            f"Aucune matrice de temps importée pour {dep.name} : déposez un fichier "
-            f"{MATRIX_FILE} (colonnes origine ; destination ; minutes) dans le paquet."
+        return _missing(
+            dep,
+            "Aucun graphe routier",
+            f"compilez un extrait OpenStreetMap avec {compile_cmd} (voir README), ou "
+            "choisissez le vol d'oiseau.",
         )
-    return "imported", None
+    from core.roads import RoadEngine, RoadGraph, RoadNetworkError
+
+    try:
+        return RoadEngine(RoadGraph.load(path)), (), ()
+    except RoadNetworkError as exc:
+        return None, (" ".join(str(p) for p in exc.problems),), ()
+    except ValueError:  # a graph without any node
+        return (
+            None,
+            (
+                f"Le graphe routier {ROAD_GRAPH_FILE} de {dep.name} ne contient aucun nœud : "
+                f"recompilez-le avec {compile_cmd}, ou choisissez le vol d'oiseau.",
+            ),
+            (),
+        )
 
 
-def _engine(dep, access: AccessState, dests: DestinationSet):
+def _matrix_engine(dep) -> tuple:
+    """(engine or None, problems, notes) from the package's imported time matrix."""
+    path = Path(dep.path) / MATRIX_FILE
+    if not path.exists():
+        return _missing(
+            dep,
+            "Aucune matrice de temps importée",
+            f"déposez un fichier {MATRIX_FILE} (colonnes origine ; destination ; minutes) "
+            "dans le paquet.",
+        )
+    engine, report = core_access.load_time_matrix(
+        path,
+        file_name=MATRIX_FILE,
+        commune_codes=list(dep.communes["code_insee"]),
+        destination_ids=package_destination_ids(dep),
+    )
+    errors = [str(p) for p in report.errors]
+    problems = tuple(errors[:MAX_MATRIX_MESSAGES])
+    if len(errors) > MAX_MATRIX_MESSAGES:
+        problems += (
+            f"{MATRIX_FILE} : {len(errors) - MAX_MATRIX_MESSAGES} autre(s) ligne(s) "
+            "rejetée(s) non détaillée(s) ici.",
+        )
+    notes = (
+        f"{MATRIX_FILE} : {report.rows_read} lignes lues, {report.rows_kept} retenues, "
+        f"{report.rows_rejected} rejetées.",
+        *(str(p) for p in report.warnings),
+    )
+    # Rejected rows stay visible: the matrix is used, their messages are shown.
+    return (None if engine is None else _StrippedIds(engine)), problems, notes
+
+
+_PACKAGE_ENGINES: dict = {}
+
+
+def package_engine(dep, kind: str) -> tuple:
+    """(engine or None, problems, notes) of the package's road graph or imported matrix.
+
+    Read from disk once per package (packages are read-only once loaded), not at every
+    change of the access parameters.
+    """
+    key = (dep, kind)
+    if key not in _PACKAGE_ENGINES:
+        _PACKAGE_ENGINES[key] = _road_engine(dep) if kind == "road" else _matrix_engine(dep)
+    return _PACKAGE_ENGINES[key]
+
+
+def _engine(dep, access: AccessState):
     """(engine, problems, notes) for the state; engine None when it cannot run."""
     if access.engine == "straight_line":
         try:
@@ -93,37 +140,13 @@ def _engine(dep, access: AccessState, dests: DestinationSet):
         except core_access.AccessParamError as exc:
             return None, tuple(str(p) for p in exc.problems), ()
         return engine, (), ()
-    engine, reason = _package_engine(dep, access)
-    if engine is None:
-        return None, (reason,), ()
-    notes = ()
-    if access.engine == "road" and access.mode != "car":
-        notes = ("Le réseau routier donne des temps en voiture ; le mode choisi est ignoré.",)
-    if engine == "imported":
-        ids = package_destination_ids(dep)
-        engine, report = core_access.load_time_matrix(
-            Path(dep.path) / MATRIX_FILE,
-            file_name=MATRIX_FILE,
-            commune_codes=list(dep.communes["code_insee"]),
-            destination_ids=ids,
+    engine, problems, notes = package_engine(dep, access.engine)
+    if engine is not None and access.engine == "road" and access.mode != "car":
+        notes = (
+            *notes,
+            "Le réseau routier donne des temps en voiture ; le mode choisi est ignoré.",
         )
-        errors = [str(p) for p in report.errors]
-        problems = tuple(errors[:MAX_MATRIX_MESSAGES])
-        if len(errors) > MAX_MATRIX_MESSAGES:
-            problems += (
-                f"{MATRIX_FILE} : {len(errors) - MAX_MATRIX_MESSAGES} autre(s) ligne(s) "
-                "rejetée(s) non détaillée(s) ici.",
-            )
-        notes = notes + (
-            f"{MATRIX_FILE} : {report.rows_read} lignes lues, {report.rows_kept} retenues, "
-            f"{report.rows_rejected} rejetées.",
-            *(str(p) for p in report.warnings),
-        )
-        if engine is None:
-            return None, problems, notes
-        # Rejected rows stay visible: the matrix is used, their messages are shown.
-        return _StrippedIds(engine), problems, notes
-    return engine, (), notes
+    return engine, problems, notes
 
 
 def package_destination_ids(dep) -> list[str]:
@@ -182,7 +205,7 @@ def computation(dep, scheme: str | None, axes, access: AccessState):
         day=access.day,
         partner_groups=PARTNER_TYPOLOGIES,
     )
-    engine, problems, notes = _engine(dep, access, dests)
+    engine, problems, notes = _engine(dep, access)
     comp = None
     if engine is not None:
         comp = core_access.AccessComputation(engine, commune_places(dep), dests.places)

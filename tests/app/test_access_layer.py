@@ -690,6 +690,19 @@ def test_imported_matrix_bad_rows_are_shown_in_french(imported_dep):
     assert [_text(m) for m in messages] == list(v.problems)
 
 
+def test_imported_matrix_is_read_once_per_package(imported_dep, monkeypatch):
+    dep, _ = imported_dep
+    at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="imported"))
+    calls = []
+    monkeypatch.setattr(
+        at.core_access, "load_time_matrix", lambda *a, **k: calls.append(a) or (None, None)
+    )
+    for day in (0, 1, 2):  # new parameters, new computations: the file is not read again
+        v = at.view(dep, "mdcs_2019", (), AccessState(enabled=True, engine="imported", day=day))
+        assert v.ok and v.model.engine == "imported"
+    assert calls == []
+
+
 def test_imported_matrix_says_hypothetical_sites_are_unknown(imported_dep):
     dep, _ = imported_dep
     access = AccessState(enabled=True, engine="imported", added=("41251",))
