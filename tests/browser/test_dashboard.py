@@ -23,8 +23,9 @@ def trace_lengths(page, meta_prefix: str, key: str = "locations") -> list[int]:
 
 def wait_for_trace_length(page, meta: str, n: int, key: str = "locations") -> None:
     page.wait_for_function(
-        """([sel, meta, key, n]) => { const t = document.querySelector(sel).data
-              .find(t => t.meta === meta); return t && (t[key] || []).length === n; }""",
+        """([sel, meta, key, n]) => { const g = document.querySelector(sel);
+              const t = g && g.data && g.data.find(t => t.meta === meta);
+              return Boolean(t) && (t[key] || []).length === n; }""",
         arg=[GRAPH, meta, key, n],
         timeout=20000,
     )
