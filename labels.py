@@ -89,7 +89,22 @@ PRESENT = "Mode présentation"
 PRES_PREV = "◀ Précédent"
 PRES_NEXT = "Suivant ▶"
 PRES_EXIT = "Quitter (Échap)"
-PRES_HELP = "Flèches ← → : territoire précédent / suivant · Échap : quitter"
+PRES_HELP = "Flèches ← → : diapositive précédente / suivante · Échap : quitter"
+PRES_SOURCE = "Le mode présentation parcourt"
+PRES_SOURCES = {"territories": "les territoires du découpage", "views": "les vues enregistrées"}
+PRES_NO_VIEWS = (
+    "Aucune vue enregistrée : quittez (Échap), composez une vue puis « Enregistrer la vue »."
+)
+VIEWS = "Vues enregistrées"
+VIEW_NAME = "Nom de la vue (facultatif)"
+SAVE_VIEW = "Enregistrer la vue"
+VIEWS_EMPTY = "Aucune vue enregistrée."
+VIEWS_NOTE = (
+    "Gardées dans ce navigateur : chaque vue est aussi un lien (département, découpage, "
+    "axes, couches, sélection, temps d'accès, scénario et cadrage de la carte)."
+)
+VIEW_OPEN = "Ouvrir"
+VIEW_DELETE = "Supprimer"
 
 EXPORT = "Exporter la vue"
 EXPORTS = {

@@ -68,6 +68,7 @@ def app_shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.SAVED_VIEWS, storage_type="local"),
             html.Div(id=ids.PAGE, children=html.P("Chargement de l'atlas…", className="muted")),
         ]
     )
@@ -302,8 +303,13 @@ def serve_page(registry, view: UrlView, notes=()) -> html.Div:
     return serve_layout(registry, view.code or "", view, notes)
 
 
-def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> html.Div:
-    """The whole page, with the figure of département ``code`` already drawn."""
+def serve_layout(
+    registry, code: str, view: UrlView | None = None, notes=(), presentation: dict | None = None
+) -> html.Div:
+    """The whole page, with the figure of département ``code`` already drawn.
+
+    ``presentation`` ({"state", "header"}) draws the page as a presentation slide (a saved
+    view stepped through in presentation mode)."""
     view = view or UrlView()
     if code not in registry.entries:
         code = registry.codes()[0]
@@ -322,6 +328,10 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
         scheme_id=scheme, axes=axes, access=access, beneficiaries_mode=view.benef_mode
     )
     figure = build_figure(dep, assets, state, visible)
+    if view.map_view is not None:
+        lon, lat, zoom = view.map_view
+        figure["layout"]["map"]["center"] = {"lon": lon, "lat": lat}
+        figure["layout"]["map"]["zoom"] = zoom
     selection = (
         {"type": view.selection[0], "code": view.selection[1], "scheme": scheme}
         if view.selection
@@ -410,6 +420,7 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             ),
             radio_fieldset(labels.CLICK_LEVEL, ids.CLICK_LEVEL, labels.CLICK_LEVELS, "territory"),
             radio_fieldset(labels.MAP_STYLE, ids.MAP_STYLE, MAP_STYLES, "white-bg"),
+            saved_views_fieldset(presentation),
         ],
         className="sidebar",
         **{"aria-label": "Filtres et couches"},
@@ -525,7 +536,12 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             ),
             html.Div(
                 [
-                    html.Div(id=ids.PRES_HEADER, className="pres-title", **{"aria-live": "polite"}),
+                    html.Div(
+                        presentation["header"] if presentation else None,
+                        id=ids.PRES_HEADER,
+                        className="pres-title",
+                        **{"aria-live": "polite"},
+                    ),
                     html.Button(labels.PRES_PREV, id=ids.PRES_PREV, className="button"),
                     html.Button(labels.PRES_NEXT, id=ids.PRES_NEXT, className="button"),
                     html.Button(labels.PRES_EXIT, id=ids.PRES_EXIT, className="button"),
@@ -536,7 +552,11 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             html.Div([sidebar, main, side], className="body"),
             html.Footer(footer_text(dep), id=ids.FOOTER),
             dcc.Store(id=ids.SELECTION, data=selection),
-            dcc.Store(id=ids.PRES_STATE, data={"on": False, "index": -1}),
+            dcc.Store(
+                id=ids.PRES_STATE,
+                data=presentation["state"] if presentation else {"on": False, "index": -1},
+            ),
+            dcc.Store(id=ids.VIEW_CAPTURE, data=None),
             dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
             dcc.Store(
                 id=ids.ACCESS_SCENARIO,
@@ -544,6 +564,31 @@ def serve_layout(registry, code: str, view: UrlView | None = None, notes=()) -> 
             ),
             dcc.Store(id=ids.SUGGEST_STORE, data=None),
         ],
-        className="app",
+        className="app presentation" if presentation else "app",
         id=ids.APP_ROOT,
+    )
+
+
+def saved_views_fieldset(presentation: dict | None = None) -> html.Fieldset:
+    """Save the current view (a named link kept in this browser), list the saved views and
+    choose what presentation mode steps through."""
+    return html.Fieldset(
+        [
+            html.Legend(labels.VIEWS),
+            control(
+                labels.VIEW_NAME,
+                dcc.Input(id=ids.VIEW_NAME, type="text", maxLength=80, className="view-name"),
+                ids.VIEW_NAME,
+            ),
+            html.Button(labels.SAVE_VIEW, id=ids.SAVE_VIEW, className="button"),
+            html.Div(id=ids.VIEWS_STATUS, **{"aria-live": "polite"}),
+            html.Div(html.P(labels.VIEWS_EMPTY, className="muted"), id=ids.VIEWS_LIST),
+            html.P(labels.VIEWS_NOTE, className="muted small"),
+            radio_fieldset(
+                labels.PRES_SOURCE,
+                ids.PRES_SOURCE,
+                labels.PRES_SOURCES,
+                (presentation or {}).get("state", {}).get("source", "territories"),
+            ),
+        ]
     )

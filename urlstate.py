@@ -51,6 +51,7 @@ class UrlView:
     layers: tuple[str, ...] | None = None
     selection: tuple[str, str] | None = None  # (type, code)
     benef_mode: str = "rate"
+    map_view: tuple[float, float, float] | None = None  # (lon, lat, zoom) of the map centre
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -125,6 +126,7 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
     if benef is None:
         notes.append(f"Lien : bénéficiaires « {query['benef']} » inconnu ; taux utilisé.")
         benef = "rate"
+    map_view = parse_map_view(query["carte"], notes) if "carte" in query else None
     view = UrlView(
         code=query.get("dep") or None,
         scheme=query.get("decoupage") or None,
@@ -133,8 +135,32 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
         layers=_list(query["couches"]) if "couches" in query else None,
         selection=selection,
         benef_mode=benef,
+        map_view=map_view,
     )
     return view, notes
+
+
+#: Accepted ranges of ``carte=lon,lat,zoom``.
+MAP_RANGES = ((-180.0, 180.0), (-90.0, 90.0), (0.0, 22.0))
+
+
+def parse_map_view(raw: str, notes: list[str]) -> tuple[float, float, float] | None:
+    """``carte=1.33,47.59,8.5`` (centre longitude, latitude in degrees, zoom)."""
+    parts = raw.split(",")
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 3 or not all(
+        math.isfinite(v) and low <= v <= high
+        for v, (low, high) in zip(values, MAP_RANGES, strict=True)
+    ):
+        notes.append(
+            f"Lien : cadrage « carte={raw} » illisible (forme attendue : longitude,latitude,zoom, "
+            "par exemple carte=1.33,47.59,8.5) ; carte cadrée sur le département."
+        )
+        return None
+    return values  # type: ignore[return-value]
 
 
 def _fmt(value: float) -> str:
@@ -176,4 +202,7 @@ def format_query(view: UrlView) -> str:
         params["ajout"] = ",".join(a.added)
     if a.removed:
         params["retrait"] = ",".join(a.removed)
+    if view.map_view is not None:
+        lon, lat, zoom = view.map_view
+        params["carte"] = f"{lon:.5f},{lat:.5f},{zoom:.2f}"
     return "?" + urlencode(params, safe=",:") if params else ""

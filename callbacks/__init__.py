@@ -1,3 +1,12 @@
 """Dash callbacks, registered with ``dash.callback`` when their module is imported."""
 
-from callbacks import access, exports, map_view, page, presentation, selection, views  # noqa: F401
+from callbacks import (  # noqa: F401
+    access,
+    exports,
+    map_view,
+    page,
+    presentation,
+    saved_views,
+    selection,
+    views,
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import Input, Output, State, callback, ctx, no_update
 
 import access_panels
@@ -11,7 +13,7 @@ import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.access import MODES
 from layers import DEFAULT_VISIBLE, access_times
-from urlstate import UrlView, format_query
+from urlstate import UrlView, format_query, parse_query
 
 POINT_KINDS = {"sites": "sites", "digital_points": "digital"}
 
@@ -142,28 +144,40 @@ def mode_defaults(mode, _n):
     Input(ids.LAYERS, "value"),
     Input(ids.BENEF_MODE, "value"),
     Input(ids.SELECTION, "data"),
+    State(ids.URL, "search"),
     prevent_initial_call=True,
 )
 def write_url(code, scheme, axes, *rest):
-    """Keep the address bar in step with the view, so a link restores it."""
-    *values, scenario, visible, benef_mode, selection = rest
+    """Keep the address bar in step with the view, so a link restores it.
+
+    Left alone when the view is the one the address already describes (the page was just
+    drawn from it), so a link's map framing (``carte=``) survives; any change drops it."""
+    *values, scenario, visible, benef_mode, selection, current = rest
     entry = _entry(code)
     if entry is None:
         return no_update
-    access = access_state(*values, scenario)
     default_scheme = entry.dep.default_scheme
     layers = tuple(visible or ())
-    return format_query(
-        UrlView(
-            code=code,
-            scheme=scheme if scheme and scheme != default_scheme else None,
-            axes=tuple(axes or ()),
-            access=access,
-            layers=None if set(layers) == set(DEFAULT_VISIBLE) else layers,
-            selection=(selection["type"], selection["code"]) if selection else None,
-            benef_mode=benef_mode if benef_mode in ("rate", "count") else "rate",
-        )
+    view = UrlView(
+        code=code,
+        scheme=scheme if scheme and scheme != default_scheme else None,
+        axes=tuple(axes or ()),
+        access=access_state(*values, scenario),
+        layers=None if set(layers) == set(DEFAULT_VISIBLE) else layers,
+        selection=(selection["type"], selection["code"]) if selection else None,
+        benef_mode=benef_mode if benef_mode in ("rate", "count") else "rate",
     )
+    old, _ = parse_query(current)
+    old = replace(
+        old,
+        scheme=None if old.scheme == default_scheme else old.scheme,
+        layers=None
+        if old.layers is not None and set(old.layers) == set(DEFAULT_VISIBLE)
+        else old.layers,
+        map_view=None,
+    )
+    query = format_query(view)
+    return no_update if format_query(old) == query else query
 
 
 @callback(

@@ -21,6 +21,11 @@ def render_page(_pathname, search, rendered):
     """Draw the page a link asks for (département, scheme, axes, access, scenario)."""
     if rendered == "rendered":  # writing the query back must not redraw the page
         return no_update, no_update
+    return page_for(search), "rendered"
+
+
+def page_for(search: str | None, presentation: dict | None = None):
+    """The page a query string describes (unknown département: the default one, said)."""
     view, notes = parse_query(search)
     reg = registry.current()
     if view.code and view.code not in reg.entries:
@@ -29,4 +34,4 @@ def render_page(_pathname, search, rendered):
             f"{registry.default_code()} affiché."
         )
     code = view.code if view.code in reg.entries else registry.default_code()
-    return layout.serve_layout(reg, code, view, notes), "rendered"
+    return layout.serve_layout(reg, code, view, notes, presentation)

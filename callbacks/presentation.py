@@ -1,12 +1,16 @@
-"""Presentation mode: full screen, large type; arrow keys step through the territories."""
+"""Presentation mode: full screen, large type; arrow keys step through the territories of
+the scheme, or through the saved views (each drawn as its own page)."""
 
 from __future__ import annotations
 
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 
 import ids
+import labels
 import registry
+from callbacks.page import page_for
 from layers import view_for_bounds
+from savedviews import clean_views
 
 
 def slides(dep, scheme: str | None) -> list[dict]:
@@ -44,49 +48,78 @@ def _zoom(patch: Patch, bounds) -> Patch:
     return patch
 
 
+NOTHING = (no_update,) * 7
+
+
 @callback(
     Output(ids.PRES_STATE, "data"),
     Output(ids.APP_ROOT, "className"),
     Output(ids.SELECTION, "data", allow_duplicate=True),
     Output(ids.MAP, "figure", allow_duplicate=True),
     Output(ids.PRES_HEADER, "children"),
+    Output(ids.PAGE, "children", allow_duplicate=True),
+    Output(ids.URL, "search", allow_duplicate=True),
     Input(ids.PRESENT, "n_clicks"),
     Input(ids.PRES_PREV, "n_clicks"),
     Input(ids.PRES_NEXT, "n_clicks"),
     Input(ids.PRES_EXIT, "n_clicks"),
     State(ids.PRES_STATE, "data"),
+    State(ids.PRES_SOURCE, "value"),
+    State(ids.SAVED_VIEWS, "data"),
     State(ids.SCHEME, "value"),
     State(ids.DEPARTEMENT, "value"),
     prevent_initial_call=True,
 )
-def present(_start, _prev, _next, _exit, state, scheme, code):
+def present(_start, _prev, _next, _exit, state, source, saved, scheme, code):
     """Enter, step through or leave the presentation."""
     reg = registry.current()
-    if code not in reg.entries:
-        return (no_update,) * 5
+    # Dash also runs this when a page is drawn (its outputs reach outside the page): a
+    # button that was never pressed has n_clicks None.
+    if code not in reg.entries or not ctx.triggered or ctx.triggered[0]["value"] is None:
+        return NOTHING
     entry = reg.get(code)
     trigger = ctx.triggered_id
     state = state or {"on": False, "index": -1}
+    on = bool(state.get("on"))
+    source = state.get("source", "territories") if on else (source or "territories")
     if trigger == ids.PRES_EXIT:
-        return (
-            {"on": False, "index": -1},
-            "app",
-            no_update,
-            _zoom(Patch(), entry.assets.bounds),
-            None,
-        )
+        zoom = _zoom(Patch(), entry.assets.bounds) if source == "territories" else no_update
+        off = {"on": False, "index": -1}
+        return off, "app", no_update, zoom, None, no_update, no_update
+    index = state.get("index", -1) if on else -1
+    step = -1 if trigger == ids.PRES_PREV else 1
+    if source == "views":
+        return _step_views(clean_views(saved), index, step)
     items = slides(entry.dep, scheme)
     if not items:
-        return no_update, "app presentation", no_update, no_update, "Aucun territoire à présenter."
-    index = state.get("index", -1) if state.get("on") else -1
-    step = -1 if trigger == ids.PRES_PREV else 1
+        header = "Aucun territoire à présenter."
+        return no_update, "app presentation", no_update, no_update, header, no_update, no_update
     index = (index + step) % len(items)
     slide = items[index]
     header = f"{slide['title']} — {index + 1} / {len(items)}"
     return (
-        {"on": True, "index": index},
+        {"on": True, "index": index, "source": "territories"},
         "app presentation",
         slide["selection"],
         _zoom(Patch(), slide["bounds"]),
         header,
+        no_update,
+        no_update,
     )
+
+
+def _step_views(views: list[dict], index: int, step: int):
+    """The saved view ``index + step`` drawn as a presentation page (and its link)."""
+    if not views:
+        state = {"on": True, "index": -1, "source": "views"}
+        return state, "app presentation", no_update, no_update, labels.PRES_NO_VIEWS, *NOTHING[:2]
+    index = (index + step) % len(views)
+    view = views[index]
+    page = page_for(
+        view["search"],
+        presentation={
+            "state": {"on": True, "index": index, "source": "views"},
+            "header": f"{view['title']} — {index + 1} / {len(views)}",
+        },
+    )
+    return *NOTHING[:5], page, view["search"]

@@ -296,6 +296,24 @@ class Department:
         row = self.sources.loc[source_id]
         return f"{row['title']} ({row['vintage']})" if row["vintage"] else str(row["title"])
 
+    def unit_name(self, kind: str, code: str, scheme: str | None = None) -> str:
+        """Name of a territory (of ``scheme``, the default one if None), EPCI or commune;
+        the département's name for ``departement``; the code itself when unknown."""
+        if kind == "territory":
+            t = self.territories
+            scheme = scheme or self.default_scheme
+            row = t[(t["scheme_id"] == scheme) & (t["territory_id"] == code)]
+            return str(row["name"].iloc[0]) if not row.empty else code
+        if kind == "epci":
+            row = self.epci[self.epci["siren_epci"] == code]
+            return str(row["nom"].iloc[0]) if not row.empty else code
+        if kind == "commune":
+            row = self.communes[self.communes["code_insee"] == code]
+            return str(row["nom"].iloc[0]) if not row.empty else code
+        if kind == "departement":
+            return str(self.name)
+        return code
+
 
 # --------------------------------------------------------------------------------------
 # Discovery

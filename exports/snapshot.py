@@ -233,18 +233,7 @@ class Snapshot:
     @cached_property
     def unit_name(self) -> str:
         kind, code, scheme = self.unit
-        dep = self.dep
-        if kind == "territory":
-            t = dep.territories
-            row = t[(t["scheme_id"] == scheme) & (t["territory_id"] == code)]
-            return str(row["name"].iloc[0]) if not row.empty else code
-        if kind == "epci":
-            row = dep.epci[dep.epci["siren_epci"] == code]
-            return str(row["nom"].iloc[0]) if not row.empty else code
-        if kind == "commune":
-            row = dep.communes[dep.communes["code_insee"] == code]
-            return str(row["nom"].iloc[0]) if not row.empty else code
-        return str(dep.name)
+        return self.dep.unit_name(kind, code, scheme)
 
     @cached_property
     def title(self) -> str:
