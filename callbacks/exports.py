@@ -71,6 +71,8 @@ def export(
         scheme, axes, benef, estimate, "territory", access_state(*access_values, scenario)
     )
     try:
+        if kind in ("png", "pdf"):
+            exports.keep_browser_open()  # the first export starts Chromium, later ones reuse it
         snapshot = exports.Snapshot(entry.dep, entry.assets, state, tuple(visible or ()), selection)
         name, content = export_bytes(snapshot, kind)
     except exports.ExportError as exc:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from exports.data import DATA_FORMATS, write_data
-from exports.image import is_blank, render_png, rendering
+from exports.image import is_blank, keep_browser_open, render_png, rendering
 from exports.safety import ExportError, SecrecyError, protect_text, safe_filename
 from exports.snapshot import Snapshot, iter_territories
 
@@ -127,6 +127,7 @@ __all__ = [
     "protect_text",
     "render_png",
     "rendering",
+    "keep_browser_open",
     "safe_filename",
     "snapshots_for_scheme",
     "write_all",

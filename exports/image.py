@@ -8,14 +8,17 @@ request, which ``plotly.io.defaults`` cannot switch off (a false value there mea
 « Kaleido's default », i.e. the CDN). The map style is ``white-bg``: no tiles either.
 
 One render starts Chromium (about 1 s); :func:`rendering` keeps one Kaleido browser open
-for a batch. Every PNG is decoded (:func:`png_pixels`, zlib + numpy) and checked not to be
-blank before it is written.
+for a batch, :func:`keep_browser_open` for the life of the process (the app). Every PNG
+is decoded (:func:`png_pixels`, zlib + numpy) and checked not to be blank before it is
+written.
 """
 
 from __future__ import annotations
 
+import atexit
 import struct
 import threading
+import warnings
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,36 +33,55 @@ MAP_WIDTH, MAP_HEIGHT, MAP_SCALE = 760, 600, 2
 #: département outline alone covers about 3 %; a failed render, 0).
 MIN_DRAWN_SHARE = 0.002
 
-_SESSION = {"depth": 0, "owner": False}
+#: Our use of Kaleido's process-wide browser: open inside ``rendering()`` blocks, or for the
+#: life of the process once :func:`keep_browser_open` was called (the app does).
+_SESSION = {"depth": 0, "started": False, "resident": False}
 #: Kaleido's shared server answers one caller at a time (its result queue is shared).
 _LOCK = threading.RLock()
+#: Never MathJax: without a server Kaleido would otherwise fetch it from a CDN.
+_KOPTS = {"mathjax": False}
 
 
-def _server_running() -> bool:
+def _start() -> None:
     import kaleido
 
-    server = getattr(kaleido, "_global_server", None)
-    return bool(server is not None and server.is_running())
+    if not _SESSION["started"]:
+        kaleido.start_sync_server(**_KOPTS, silence_warnings=True)
+        _SESSION["started"] = True
+
+
+def _stop() -> None:
+    import kaleido
+
+    with _LOCK:
+        if _SESSION["started"]:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _SESSION["started"] = False
 
 
 @contextmanager
 def rendering() -> Iterator[None]:
     """Keep one Kaleido browser open for every render inside the ``with`` block."""
-    import kaleido
-
     with _LOCK:
-        if _SESSION["depth"] == 0 and not _server_running():
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-            _SESSION["owner"] = True
+        _start()
         _SESSION["depth"] += 1
     try:
         yield
     finally:
         with _LOCK:
             _SESSION["depth"] -= 1
-            if _SESSION["depth"] == 0 and _SESSION["owner"]:
-                _SESSION["owner"] = False
-                kaleido.stop_sync_server(silence_warnings=True)
+            if _SESSION["depth"] == 0 and not _SESSION["resident"]:
+                _stop()
+
+
+def keep_browser_open() -> None:
+    """Keep the Kaleido browser open until the process exits (a server exporting often:
+    the first export starts Chromium, the next ones reuse it)."""
+    with _LOCK:
+        if not _SESSION["resident"]:
+            _SESSION["resident"] = True
+            atexit.register(_stop)
+        _start()
 
 
 def render_png(
@@ -70,11 +92,11 @@ def render_png(
 
     opts = {"format": "png", "width": width, "height": height, "scale": scale}
     try:
-        with _LOCK:
-            if _server_running():
-                png = kaleido.calc_fig_sync(figure, opts=opts)
-            else:
-                png = kaleido.calc_fig_sync(figure, opts=opts, kopts={"mathjax": False})
+        with _LOCK, warnings.catch_warnings():
+            # With the server open, its own options (MathJax off) apply and Kaleido says
+            # the per-call ones are ignored; without it, these start a one-off browser.
+            warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
+            png = kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(_KOPTS))
     except Exception as exc:  # choreographer / kaleido raise their own families
         raise ExportError(
             f"La carte n'a pas pu être dessinée par Chromium ({type(exc).__name__} : {exc}). "

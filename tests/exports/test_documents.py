@@ -24,6 +24,22 @@ def test_png_is_a_drawn_map(docs41):
     assert len({tuple(p) for p in pixels[::40, ::40].reshape(-1, pixels.shape[2])}) > 20
 
 
+def test_resident_browser_renders_the_same_map_without_warnings(snap41):
+    """The app keeps Kaleido's browser open: a render through it gives the map, with MathJax
+    still off and no warning about per-call options."""
+    import warnings
+
+    from exports import keep_browser_open, map_png
+
+    keep_browser_open()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first, second = map_png(snap41), map_png(snap41)
+    assert not is_blank(first)
+    assert png_pixels(first).shape == png_pixels(second).shape == (1200, 1520, 4)
+    assert abs(drawn_share(first) - drawn_share(second)) < 1e-3
+
+
 def test_blank_png_is_detected():
     import struct
     import zlib
