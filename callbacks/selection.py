@@ -75,12 +75,16 @@ def select(click_data, goto_value, _close, _code, simulate=None):
     Input(ids.SELECTION, "data"),
     Input(ids.AXES, "value"),
     State(ids.DEPARTEMENT, "value"),
+    State(ids.PRES_STATE, "data"),
 )
-def show_panel(selection, axes, code):
-    """The side panel of the selection, or the invitation to select."""
+def show_panel(selection, axes, code, presentation=None):
+    """The side panel of the selection, or the invitation to select; a presentation slide
+    without selection shows the département's key figures and actions."""
     reg = registry.current()
     if code in reg.failures:
         return panels.failure_view(reg.failures[code])
+    if not selection and (presentation or {}).get("on") and code in reg.entries:
+        selection = {"type": "departement", "code": code, "scheme": None}
     if not selection or code not in reg.entries:
         return html.P(labels.PANEL_EMPTY, className="muted")
     try:

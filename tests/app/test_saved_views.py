@@ -14,6 +14,7 @@ import layout
 from callbacks.access import write_url
 from callbacks.map_view import ACCESS_INPUTS
 from callbacks.presentation import present
+from callbacks.selection import show_panel
 from savedviews import MAX_VIEWS, clean_views, describe, find_view, new_view, remove_view
 from urlstate import parse_query
 
@@ -172,6 +173,10 @@ def test_presentation_steps_through_saved_views_as_pages(reg):
     assert _find(page, ids.PRES_HEADER).children == "Lot-et-Garonne — 2 / 2"
     # The page stays in « views » mode even if the radio had been left elsewhere.
     assert _find(page, ids.PRES_SOURCE).value == "views"
+    # Nothing selected in that view: the slide's panel shows the département.
+    panel = str(show_panel(None, [], "47", _find(page, ids.PRES_STATE).data))
+    assert "Lot-et-Garonne" in panel and "Chiffres clés" in panel and "Population" in panel
+    assert "Chiffres clés" not in str(show_panel(None, [], "47", {"on": False, "index": -1}))
 
     state = _find(page, ids.PRES_STATE).data
     _trigger(f"{ids.PRES_NEXT}.n_clicks", 2)

@@ -98,6 +98,10 @@ def test_saved_views_are_kept_presented_opened_and_deleted(page, server_url):
         timeout=20000,
     )
     assert query(page.url)["dep"] == "47"
+    page.wait_for_function(
+        "() => { const t = document.getElementById('panel-title');"
+        " return t !== null && t.innerText === 'Lot-et-Garonne'; }"
+    )  # no selection in that view: the département's figures and actions
     assert page.locator(".sidebar").is_hidden()
     page.keyboard.press("ArrowRight")  # wraps around
     wait_header(page, "Vendôme, COPIL — 1 / 2")
