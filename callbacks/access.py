@@ -134,6 +134,17 @@ def mode_defaults(mode, _n):
     return None, None, None, d.speed_kmh, d.detour, d.terminal_min
 
 
+def _canonical(view: UrlView, default_scheme: str | None) -> UrlView:
+    """The view with its defaults left out (scheme, layers) and without map framing."""
+    layers = view.layers
+    return replace(
+        view,
+        scheme=None if view.scheme in (None, "", default_scheme) else view.scheme,
+        layers=None if layers is None or set(layers) == set(DEFAULT_VISIBLE) else layers,
+        map_view=None,
+    )
+
+
 @callback(
     Output(ids.URL, "search"),
     Input(ids.DEPARTEMENT, "value"),
@@ -156,28 +167,18 @@ def write_url(code, scheme, axes, *rest):
     entry = _entry(code)
     if entry is None:
         return no_update
-    default_scheme = entry.dep.default_scheme
-    layers = tuple(visible or ())
     view = UrlView(
         code=code,
-        scheme=scheme if scheme and scheme != default_scheme else None,
+        scheme=scheme,
         axes=tuple(axes or ()),
         access=access_state(*values, scenario),
-        layers=None if set(layers) == set(DEFAULT_VISIBLE) else layers,
+        layers=tuple(visible or ()),
         selection=(selection["type"], selection["code"]) if selection else None,
         benef_mode=benef_mode if benef_mode in ("rate", "count") else "rate",
     )
-    old, _ = parse_query(current)
-    old = replace(
-        old,
-        scheme=None if old.scheme == default_scheme else old.scheme,
-        layers=None
-        if old.layers is not None and set(old.layers) == set(DEFAULT_VISIBLE)
-        else old.layers,
-        map_view=None,
-    )
-    query = format_query(view)
-    return no_update if format_query(old) == query else query
+    query = format_query(_canonical(view, entry.dep.default_scheme))
+    old = format_query(_canonical(parse_query(current)[0], entry.dep.default_scheme))
+    return no_update if old == query else query
 
 
 @callback(
