@@ -105,6 +105,13 @@ def list_views(saved, _drawn):
     )
 
 
+def _clicked(clicks) -> str | None:
+    """Id of the saved view whose button was pressed (None when the list was just drawn)."""
+    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+        return None
+    return ctx.triggered_id["index"]
+
+
 @callback(
     Output(ids.SAVED_VIEWS, "data", allow_duplicate=True),
     Input({"type": ids.VIEW_DELETE, "index": ALL}, "n_clicks"),
@@ -113,9 +120,8 @@ def list_views(saved, _drawn):
 )
 def delete_view(clicks, saved):
     """Forget one saved view."""
-    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
-        return no_update
-    return remove_view(saved, ctx.triggered_id["index"])
+    view_id = _clicked(clicks)
+    return no_update if view_id is None else remove_view(saved, view_id)
 
 
 @callback(
@@ -127,9 +133,8 @@ def delete_view(clicks, saved):
 )
 def open_view(clicks, saved):
     """Draw the page of a saved view (with its map framing) and put its link in the bar."""
-    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
-        return no_update, no_update
-    view = find_view(saved, ctx.triggered_id["index"])
+    view_id = _clicked(clicks)
+    view = None if view_id is None else find_view(saved, view_id)
     if view is None:
         return no_update, no_update
     return page_for(view["search"]), view["search"]
