@@ -28,7 +28,9 @@ def stored_views(page) -> list[dict]:
 
 def wait_header(page, text: str) -> None:
     page.wait_for_function(
-        "(t) => document.getElementById('pres-header').innerText.includes(t)", arg=text
+        "(t) => { const h = document.getElementById('pres-header');"
+        " return h !== null && h.innerText.includes(t); }",  # null while a slide is redrawn
+        arg=text,
     )
 
 
@@ -106,7 +108,10 @@ def test_saved_views_are_kept_presented_opened_and_deleted(page, server_url):
     page.keyboard.press("ArrowRight")  # wraps around
     wait_header(page, "Vendôme, COPIL — 1 / 2")
     page.keyboard.press("Escape")
-    page.wait_for_function("() => document.getElementById('app-root').className === 'app'")
+    page.wait_for_function(
+        "() => { const r = document.getElementById('app-root');"
+        " return r !== null && r.className === 'app'; }"
+    )
     assert page.locator(".sidebar").is_visible()
 
     # Open the second view from the list, then delete the first one.
@@ -118,5 +123,9 @@ def test_saved_views_are_kept_presented_opened_and_deleted(page, server_url):
         "() => document.querySelectorAll('#views-list .saved-view').length === 1"
     )
     assert [v["id"] for v in stored_views(page)] == [second["id"]]
-    outside = [u for u in page.requests_seen if not u.startswith(("http://127.0.0.1", "data:", "blob:http://127.0.0.1"))]
+    outside = [
+        u
+        for u in page.requests_seen
+        if not u.startswith(("http://127.0.0.1", "data:", "blob:http://127.0.0.1"))
+    ]
     assert outside == []
