@@ -156,6 +156,19 @@ class TableUnreadable(Exception):
         self.problems = list(problems)
         self.rows_read = rows_read
 
+    @classmethod
+    def about(
+        cls,
+        file: str,
+        row: int | None,
+        column: str | None,
+        what: str,
+        todo: str,
+        rows_read: int = 0,
+    ) -> TableUnreadable:
+        """The file is unusable for one reason: « <what>. À faire : <todo>. »."""
+        return cls([Problem(file, row, column, sentence(what, todo))], rows_read=rows_read)
+
 
 # --------------------------------------------------------------------------------------
 # Contracts
@@ -714,65 +727,41 @@ def _decode(path: Path, name: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    sentence(
-                        f"fichier illisible ({exc.strerror or exc})",
-                        "vérifiez que le fichier existe et que ses droits permettent la lecture",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            None,
+            None,
+            f"fichier illisible ({exc.strerror or exc})",
+            "vérifiez que le fichier existe et que ses droits permettent la lecture",
         ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    1,
-                    None,
-                    sentence(
-                        "le fichier est encodé en UTF-16, pas en UTF-8",
-                        "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            1,
+            None,
+            "le fichier est encodé en UTF-16, pas en UTF-8",
+            "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    sentence(
-                        "le fichier n'est pas encodé en UTF-8 (caractère invalide à cette "
-                        "ligne, probablement un export Windows-1252/Latin-1)",
-                        "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            line,
+            None,
+            "le fichier n'est pas encodé en UTF-8 (caractère invalide à cette "
+            "ligne, probablement un export Windows-1252/Latin-1)",
+            "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
         ) from exc
     if "\x00" in text:
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    sentence(
-                        "le fichier contient des octets nuls : ce n'est pas un CSV texte "
-                        "(classeur Excel ou fichier binaire ?)",
-                        "exportez la feuille au format « CSV UTF-8 (délimité par des virgules) »",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            None,
+            None,
+            "le fichier contient des octets nuls : ce n'est pas un CSV texte "
+            "(classeur Excel ou fichier binaire ?)",
+            "exportez la feuille au format « CSV UTF-8 (délimité par des virgules) »",
         )
     return text
 
@@ -815,20 +804,12 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
     name = schema.name
     text = _decode(path, name)
     if not text.strip():
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    sentence(
-                        "fichier vide",
-                        "ajoutez au moins la ligne d'en-tête ("
-                        + ",".join(schema.required_columns)
-                        + ")",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            None,
+            None,
+            "fichier vide",
+            "ajoutez au moins la ligne d'en-tête (" + ",".join(schema.required_columns) + ")",
         )
     first_line = text.splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -847,19 +828,13 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
             records.append(rec)
             starts.append(start)
     except csv.Error as exc:
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    reader.line_num,
-                    None,
-                    sentence(
-                        f"structure CSV illisible ({exc})",
-                        "vérifiez les guillemets : un champ qui contient une virgule ou un "
-                        "retour à la ligne doit être entre guillemets doubles",
-                    ),
-                )
-            ]
+        raise TableUnreadable.about(
+            name,
+            reader.line_num,
+            None,
+            f"structure CSV illisible ({exc})",
+            "vérifiez les guillemets : un champ qui contient une virgule ou un "
+            "retour à la ligne doit être entre guillemets doubles",
         ) from exc
 
     header = [h.strip().lower() for h in header_raw]
@@ -867,20 +842,13 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
     if missing:
         sep = _sniff_separator(first_line, schema)
         if sep is not None:
-            raise TableUnreadable(
-                [
-                    Problem(
-                        name,
-                        1,
-                        None,
-                        sentence(
-                            f"le fichier utilise {SEPARATOR_NAMES[sep]} comme séparateur au "
-                            "lieu de la virgule",
-                            "réenregistrez-le en « CSV UTF-8 (délimité par des virgules) » ; "
-                            "les nombres décimaux s'écrivent avec un point",
-                        ),
-                    )
-                ],
+            raise TableUnreadable.about(
+                name,
+                1,
+                None,
+                f"le fichier utilise {SEPARATOR_NAMES[sep]} comme séparateur au lieu de la virgule",
+                "réenregistrez-le en « CSV UTF-8 (délimité par des virgules) » ; "
+                "les nombres décimaux s'écrivent avec un point",
                 rows_read=len(records),
             )
         hints = []
@@ -891,36 +859,24 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
         todo = "ajoutez ces colonnes à la ligne d'en-tête (" + README_HINT + ")"
         if hints:
             todo += " ; " + " ; ".join(hints)
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    1,
-                    ", ".join(missing),
-                    sentence(
-                        "colonne(s) obligatoire(s) absente(s) : "
-                        + ", ".join(missing)
-                        + " ; le fichier est rejeté",
-                        todo,
-                    ),
-                )
-            ],
+        raise TableUnreadable.about(
+            name,
+            1,
+            ", ".join(missing),
+            "colonne(s) obligatoire(s) absente(s) : "
+            + ", ".join(missing)
+            + " ; le fichier est rejeté",
+            todo,
             rows_read=len(records),
         )
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
-        raise TableUnreadable(
-            [
-                Problem(
-                    name,
-                    1,
-                    ", ".join(dupes),
-                    sentence(
-                        "colonne(s) présente(s) deux fois dans l'en-tête : " + ", ".join(dupes),
-                        "supprimez ou renommez la colonne en double",
-                    ),
-                )
-            ],
+        raise TableUnreadable.about(
+            name,
+            1,
+            ", ".join(dupes),
+            "colonne(s) présente(s) deux fois dans l'en-tête : " + ", ".join(dupes),
+            "supprimez ou renommez la colonne en double",
             rows_read=len(records),
         )
 
@@ -1825,51 +1781,33 @@ def check_layer(
     problems: list[Problem] = []
     missing = [c for c in schema.columns if c not in frame.columns]
     if missing:
-        raise TableUnreadable(
-            [
-                Problem(
-                    file,
-                    None,
-                    ", ".join(missing),
-                    sentence(
-                        "colonne(s) absente(s) de la couche : " + ", ".join(missing),
-                        "relancez scripts/build_geo.py pour régénérer le GeoPackage",
-                    ),
-                )
-            ],
+        raise TableUnreadable.about(
+            file,
+            None,
+            ", ".join(missing),
+            "colonne(s) absente(s) de la couche : " + ", ".join(missing),
+            "relancez scripts/build_geo.py pour régénérer le GeoPackage",
             rows_read=len(frame),
         )
     if schema.geometry is None:
         return frame.reset_index(drop=True), problems, 0
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
-        raise TableUnreadable(
-            [
-                Problem(
-                    file,
-                    None,
-                    "geometry",
-                    sentence(
-                        "la couche n'a pas de géométrie",
-                        "relancez scripts/build_geo.py pour régénérer le GeoPackage",
-                    ),
-                )
-            ],
+        raise TableUnreadable.about(
+            file,
+            None,
+            "geometry",
+            "la couche n'a pas de géométrie",
+            "relancez scripts/build_geo.py pour régénérer le GeoPackage",
             rows_read=len(frame),
         )
     gdf = frame
     if gdf.crs is None:
-        raise TableUnreadable(
-            [
-                Problem(
-                    file,
-                    None,
-                    "geometry",
-                    sentence(
-                        "système de coordonnées inconnu : la couche n'a pas de CRS",
-                        "régénérez la couche en WGS84 (EPSG:4326) avec scripts/build_geo.py",
-                    ),
-                )
-            ],
+        raise TableUnreadable.about(
+            file,
+            None,
+            "geometry",
+            "système de coordonnées inconnu : la couche n'a pas de CRS",
+            "régénérez la couche en WGS84 (EPSG:4326) avec scripts/build_geo.py",
             rows_read=len(frame),
         )
     epsg = CRS.from_user_input(gdf.crs).to_epsg()
