@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
+from core.schema import LAYER_SCHEMAS
 from layers import _style
 from layers._format import fmt_int
 from layers._polygons import click_target, line_layer
@@ -14,19 +15,7 @@ LABEL = "EPCI (intercommunalités)"
 
 def frame(dep, state) -> gpd.GeoDataFrame:
     """EPCI with at least one commune in the département, geometry whole."""
-    return dep.epci[
-        [
-            "siren_epci",
-            "nom",
-            "type",
-            "population",
-            "n_communes",
-            "n_communes_in_dept",
-            "population_in_dept",
-            "crosses_border",
-            "geometry",
-        ]
-    ]
+    return dep.epci[[*LAYER_SCHEMAS["epci"].columns, "geometry"]]
 
 
 def map_layers(dep, assets, state) -> list[dict]:
