@@ -78,8 +78,22 @@ FOLDER_RE = re.compile(r"^(?P<code>\d{2}|2[AB]|97\d)-(?P<slug>[a-z0-9-]+)$")
 # --------------------------------------------------------------------------------------
 
 
+class _BySeverity:
+    """``errors`` (rejected rows or files) and ``warnings`` (rows kept) of ``problems``."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 @dataclass
-class FileReport:
+class FileReport(_BySeverity):
     """Validation outcome of one file or GeoPackage layer.
 
     Attributes
@@ -108,16 +122,6 @@ class FileReport:
                 f"+ rejected {self.rows_rejected}"
             )
 
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems of severity ``error``."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems of severity ``warning``."""
-        return [p for p in self.problems if p.severity == "warning"]
-
 
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
     word = singular if n <= 1 else (plural or singular + "s")
@@ -125,7 +129,7 @@ def _plural(n: int, singular: str, plural: str | None = None) -> str:
 
 
 @dataclass
-class LoadReport:
+class LoadReport(_BySeverity):
     """Validation outcome of a whole package (« Qualité des données » panel)."""
 
     files: list[FileReport]
@@ -134,16 +138,6 @@ class LoadReport:
     def problems(self) -> list[Problem]:
         """All problems, file by file."""
         return [p for f in self.files for p in f.problems]
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems of severity ``error`` (rejected rows or files)."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems of severity ``warning`` (rows kept)."""
-        return [p for p in self.problems if p.severity == "warning"]
 
     def file(self, name: str) -> FileReport:
         """Report of one file, by name (``KeyError`` if absent)."""
