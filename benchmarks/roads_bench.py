@@ -145,31 +145,24 @@ def pass_rows(
         return rows
     try:
         import osmnx  # noqa: F401
+
+        note = (  # pragma: no cover - osmnx is not a dependency
+            "osmnx installé, non mesuré : il n'a pas de passe multi-source, ses plus "
+            "courts chemins sont ceux de networkx, mesuré ci-dessus"
+        )
     except ImportError:
-        rows.append(
-            {
-                "name": f"{label} : comparaison osmnx",
-                "ours_ms": ours,
-                "baseline_ms": None,
-                "ratio": None,
-                "target": "—",
-                "met": None,
-                "note": "osmnx non installé : comparaison sautée",
-            }
-        )
-    else:  # pragma: no cover - osmnx is not a dependency
-        rows.append(
-            {
-                "name": f"{label} : comparaison osmnx",
-                "ours_ms": ours,
-                "baseline_ms": None,
-                "ratio": None,
-                "target": "—",
-                "met": None,
-                "note": "osmnx installé, non mesuré : il n'a pas de passe multi-source, ses plus "
-                "courts chemins sont ceux de networkx, mesuré ci-dessus",
-            }
-        )
+        note = "osmnx non installé : comparaison sautée"
+    rows.append(
+        {
+            "name": f"{label} : comparaison osmnx",
+            "ours_ms": ours,
+            "baseline_ms": None,
+            "ratio": None,
+            "target": "—",
+            "met": None,
+            "note": note,
+        }
+    )
     return rows
 
 
