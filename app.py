@@ -6,10 +6,10 @@ import sys
 
 from dash import Dash
 
-import config
-import layout
-import registry
-from api import register_api
+from server import registry
+from server import settings as config
+from server.api import register_api
+from ui import layout
 
 
 def create_app(

@@ -26,12 +26,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import config  # noqa: E402
-import registry  # noqa: E402
 from exports import Snapshot, rendering, write_html, write_pdf, write_png  # noqa: E402
 from exports.snapshot import iter_territories  # noqa: E402
 from layers import DEFAULT_VISIBLE, ViewState  # noqa: E402
-from layers.state import AccessState  # noqa: E402
+from server import registry  # noqa: E402
+from server import settings as config  # noqa: E402
+from viewstate.state import AccessState  # noqa: E402
 
 PNG_MS, PDF_MS, HTML_MS = 5000.0, 8000.0, 1000.0
 HTML_BYTES = 3_000_000

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from scipy.spatial import cKDTree  # noqa: E402
 
 from core.access import Places  # noqa: E402
-from core.roads import RoadEngine, RoadGraph, compile_pbf, multi_source_minutes  # noqa: E402
+from core.access.roads import RoadEngine, RoadGraph, compile_pbf, multi_source_minutes  # noqa: E402
 
 PASS_MS = 100.0  # multi-source pass on 100,000+ nodes
 NX_RATIO = 10.0  # speed-up over networkx

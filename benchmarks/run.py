@@ -26,8 +26,6 @@ sys.path.insert(0, str(ROOT))
 import plotly.graph_objects as go  # noqa: E402
 from plotly.io.json import to_json_plotly  # noqa: E402
 
-import config  # noqa: E402
-import registry  # noqa: E402
 from app import create_app  # noqa: E402
 from callbacks.map_view import switch_departement, update_view  # noqa: E402
 from layers import (  # noqa: E402
@@ -36,7 +34,9 @@ from layers import (  # noqa: E402
     access_times,  # noqa: E402
     build_figure,
 )
-from layers.state import AccessState  # noqa: E402
+from server import registry  # noqa: E402
+from server import settings as config  # noqa: E402
+from viewstate.state import AccessState  # noqa: E402
 
 #: Access controls as the page sends them: on, mode, engine, threshold, destinations, day,
 #: speed, detour, terminal time, map display.

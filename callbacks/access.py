@@ -6,14 +6,12 @@ from dataclasses import replace
 
 from dash import Input, Output, State, callback, ctx, no_update
 
-import access_panels
-import ids
-import layout
-import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.access import MODES
 from layers import DEFAULT_VISIBLE, access_times
-from urlstate import UrlView, format_query, parse_query
+from server import registry
+from ui import access_panels, ids, layout
+from viewstate.url import UrlView, format_query, parse_query
 
 POINT_KINDS = {"sites": "sites", "digital_points": "digital"}
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-import ids
-import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
+from server import registry
+from ui import ids
 
 BUTTONS = {
     ids.EXPORT_PNG: "png",

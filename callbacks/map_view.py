@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dash import Input, Output, Patch, State, callback, no_update
 
-import ids
-import layout
-import registry
 from layers import ViewState, access_meta, build_figure, is_visible, slots
 from layers import access_times as access_layer
 from layers import beneficiaries as benef_layer
@@ -16,7 +13,9 @@ from layers import epci as epci_layer
 from layers import partners as partners_layer
 from layers import sites as sites_layer
 from layers import territories as terr_layer
-from layers.state import ACCESS_ENGINES, ACCESS_MODES, AccessState
+from server import registry
+from ui import ids, layout
+from viewstate.state import ACCESS_ENGINES, ACCESS_MODES, AccessState
 
 
 def _number(value) -> float | None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
-import ids
-import layout
-import registry
-from urlstate import parse_query
+from server import registry
+from ui import ids, layout
+from viewstate.url import parse_query
 
 
 @callback(

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 
-import ids
-import labels
-import registry
 from callbacks.page import page_for
 from layers import view_for_bounds
-from savedviews import clean_views
+from server import registry
+from ui import ids, labels
+from viewstate.saved import clean_views
 
 
 def slides(dep, scheme: str | None) -> list[dict]:

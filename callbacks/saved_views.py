@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
-import ids
-import labels
-import registry
 from callbacks.page import page_for
-from savedviews import clean_views, find_view, new_view, remove_view
+from server import registry
+from ui import ids, labels
+from viewstate.saved import clean_views, find_view, new_view, remove_view
 
 # The map framing is only known in the browser: read it when the button is pressed.
 clientside_callback(

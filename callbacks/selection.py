@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, html, no_update
 
-import ids
-import labels
-import panels
-import registry
+from server import registry
+from ui import ids, labels, panels
 
 POINT_LAYERS = ("sites", "partners", "digital_points")
 POLYGON_TYPES = {"territories": "territory", "epci": "epci", "communes": "commune"}

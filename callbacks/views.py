@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
-import access_panels
-import ids
-import layout
-import panels
-import registry
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
-from core.filters import actions_for
+from core.plan import actions_for
+from server import registry
+from ui import access_panels, ids, layout, panels
 
 
 @callback(

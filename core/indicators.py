@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from core.schema import format_number_fr
+from core.package.schema import format_number_fr
 from core.secrecy import SECRECY_LABEL_FR, format_count, is_suppressed, suppress
 
 if TYPE_CHECKING:
-    from core.departments import Department
+    from core.package.departments import Department
 
 UNIT_TYPES = ("departement", "territory", "epci", "commune")
 

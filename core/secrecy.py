@@ -6,6 +6,7 @@ import pandas as pd
 
 #: Shown in place of a suppressed count, on screen and in exports.
 SECRECY_LABEL_FR = "< seuil (secret statistique)"
+SECRECY_NOTE_FR = "Les effectifs inférieurs à {threshold} sont masqués (secret statistique)."
 
 
 def _as_counts(values: pd.Series) -> pd.Series:

@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-import labels
-from core.filters import actions_for, node_label
 from core.indicators import key_figures
+from core.plan import actions_for, node_label
+from core.secrecy import SECRECY_NOTE_FR
 from exports.safety import ExportError, check_beneficiary_frame, check_counts, safe_filename
 from layers import DEFAULT_VISIBLE, TOGGLES, ViewState, access_times, build_figure
 from layers import beneficiaries as benef_layer
@@ -253,7 +253,7 @@ class Snapshot:
             status = listing["perimeter_status"].get(code, "unknown")
             lines = [f"Territoire du découpage « {srow['label'] if srow is not None else scheme} »"]
             if status == "unknown":
-                lines.append(labels.UNKNOWN_PERIMETER)
+                lines.append(terr_layer.UNKNOWN_PERIMETER_FR)
             else:
                 lines.append(
                     terr_layer.PERIMETER_LABELS.get(status, status).capitalize()
@@ -366,7 +366,7 @@ class Snapshot:
 
     @property
     def secrecy_note(self) -> str:
-        return labels.SECRECY_NOTE.format(threshold=self.dep.secrecy_threshold)
+        return SECRECY_NOTE_FR.format(threshold=self.dep.secrecy_threshold)
 
     @cached_property
     def flags(self) -> list[str]:

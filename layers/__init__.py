@@ -24,7 +24,7 @@ from layers import (
 )
 from layers._polygons import line_layer
 from layers.assets import MapAssets
-from layers.state import ViewState
+from viewstate.state import ViewState
 
 #: Drawing order, bottom to top.
 LAYER_MODULES = (

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from core import access as core_access
-from core.destinations import DestinationSet, commune_places, select_destinations
+from core.access.destinations import DestinationSet, commune_places, select_destinations
 from core.indicators import beneficiaries_by_unit, estimate_commune_counts
 from layers import _style
 from layers._format import fmt_float, fmt_int
 from layers._polygons import EMPTY_FC
 from layers.beneficiaries import default_series
-from layers.state import AccessState
+from viewstate.state import AccessState
 
 LAYER_ID = "access"
 LABEL = "Temps d'accès"
@@ -66,7 +66,7 @@ def _road_engine(dep) -> tuple:
             f"compilez un extrait OpenStreetMap avec {compile_cmd} (voir README), ou "
             "choisissez le vol d'oiseau.",
         )
-    from core.roads import RoadEngine, RoadGraph, RoadNetworkError
+    from core.access.roads import RoadEngine, RoadGraph, RoadNetworkError
 
     try:
         return RoadEngine(RoadGraph.load(path)), (), ()

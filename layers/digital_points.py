@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.filters import digital_points_visible
+from core.plan import digital_points_visible
 from layers import _points, _style
 
 LAYER_ID = "digital_points"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from core.schema import LAYER_SCHEMAS
+from core.package.schema import LAYER_SCHEMAS
 from layers import _style
 from layers._format import fmt_int
 from layers._polygons import click_target, line_layer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.filters import filter_partners
+from core.plan import filter_partners
 from layers import _points, _style
 
 LAYER_ID = "partners"

@@ -11,6 +11,10 @@ from layers._format import fmt_int
 LAYER_ID = "territories"
 LABEL = "Territoires d'action sociale"
 
+UNKNOWN_PERIMETER_FR = (
+    "Périmètre inconnu : aucune source disponible ici ne donne la liste des communes. "
+    "Le territoire est listé mais n'est pas dessiné."
+)
 PERIMETER_LABELS = {
     "official": "périmètre officiel",
     "approximate": "périmètre approximatif",

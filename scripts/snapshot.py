@@ -28,8 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import config  # noqa: E402
-import registry as registry_mod  # noqa: E402
 from exports import (  # noqa: E402
     ALL_FORMATS,
     ExportError,
@@ -39,7 +37,9 @@ from exports import (  # noqa: E402
     write_all,
 )
 from layers import DEFAULT_VISIBLE, TOGGLES, ViewState  # noqa: E402
-from urlstate import DAYS, ENGINES_FR, MODES_FR, parse_query  # noqa: E402
+from server import registry as registry_mod  # noqa: E402
+from server import settings as config  # noqa: E402
+from viewstate.url import DAYS, ENGINES_FR, MODES_FR, parse_query  # noqa: E402
 
 BAD_INPUT = 2
 BENEF_CHOICES = {"taux": ("rate", False), "nombre": ("count", False), "estimation": ("rate", True)}

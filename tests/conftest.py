@@ -47,7 +47,7 @@ def package(make_package: Callable[..., Path]) -> Path:
 @pytest.fixture
 def dep(package: Path, geo_dir: Path):  # noqa: ANN201 - Department, imported lazily
     """The valid tiny package, loaded."""
-    from core.departments import load_department
+    from core.package.departments import load_department
 
     return load_department(package, geo_dirs=[geo_dir])
 
@@ -55,7 +55,7 @@ def dep(package: Path, geo_dir: Path):  # noqa: ANN201 - Department, imported la
 @pytest.fixture
 def load(make_package: Callable[..., Path], geo_dir: Path):  # noqa: ANN201
     """Factory: write the package with overrides and load it (Department)."""
-    from core.departments import load_department
+    from core.package.departments import load_department
 
     def _load(overrides: dict[str, str | None] | None = None, geo_dirs: list[Path] | None = None):
         return load_department(make_package(overrides), geo_dirs=geo_dirs or [geo_dir])

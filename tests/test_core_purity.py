@@ -36,7 +36,7 @@ def imported_roots(path: Path) -> set[str]:
 
 def test_core_has_modules() -> None:
     names = {p.stem for p in CORE_FILES}
-    assert {"schema", "departments", "filters", "secrecy", "indicators"} <= names
+    assert {"schema", "departments", "plan", "secrecy", "indicators"} <= names
 
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -58,7 +58,7 @@ def test_imported_roots_sees_every_form(tmp_path: Path) -> None:
 def test_importing_core_loads_no_rendering_framework() -> None:
     code = (
         "import sys\n"
-        "import core.departments, core.filters, core.indicators, core.schema, core.secrecy\n"
+        "import core.package.departments, core.plan, core.indicators, core.package.schema, core.secrecy, core.access\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(FORBIDDEN)!r}))\n"
     )
     result = subprocess.run(

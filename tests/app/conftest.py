@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import config
-import registry as registry_mod
+from server import registry as registry_mod
+from server import settings as config
 
 EXPECTED_COMMUNES = {"03": 317, "41": 267, "45": 325, "47": 319, "71": 563}
 

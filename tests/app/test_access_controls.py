@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-import config
-import layout
-from core.departments import load_department
-from urlstate import parse_query
+from core.package.departments import load_department
+from server import settings as config
+from ui import layout
+from viewstate.url import parse_query
 
 
 def find(component, component_id):

@@ -15,21 +15,21 @@ from dash import html
 from dash.development.base_component import Component
 from pyproj import Transformer
 
-import access_panels
-import config
-import registry as registry_mod
 from callbacks.access import scenario_after_click, show_figures
 from callbacks.map_view import view_patch
 from core.access import MODES, StraightLineEngine
-from core.departments import load_department
-from core.destinations import commune_places
-from core.roads import RoadEngine, RoadGraph
+from core.access.destinations import commune_places
+from core.access.roads import RoadEngine, RoadGraph
+from core.package.departments import load_department
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
 from layers import access_times as at
 from layers._format import fmt_count, fmt_float, fmt_int
 from layers.assets import MapAssets
-from layers.state import AccessState
+from server import registry as registry_mod
+from server import settings as config
+from ui import access_panels
+from viewstate.state import AccessState
 
 ACCESS_METAS = ["access", "access:destinations", "access:added", "access:removed"]
 FOLDER_41 = "41-loir-et-cher"

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-import config
-import panels
-import registry as registry_mod
 from app import create_app
+from server import registry as registry_mod
+from server import settings as config
+from ui import panels
 
 SRC = config.DATA_DIR / "41-loir-et-cher"
 

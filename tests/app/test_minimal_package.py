@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-import config
-import registry as registry_mod
 from app import create_app
 from callbacks.map_view import switch_departement
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
+from server import registry as registry_mod
+from server import settings as config
 
 HEADERS = {
     "schemes.csv": "scheme_id,label,role,perimeter_status,derivation,valid_from,valid_to,"

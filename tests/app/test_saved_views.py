@@ -9,14 +9,13 @@ from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-import ids
-import layout
 from callbacks.access import write_url
 from callbacks.map_view import ACCESS_INPUTS
 from callbacks.presentation import present
 from callbacks.selection import show_panel
-from savedviews import MAX_VIEWS, clean_views, describe, find_view, new_view, remove_view
-from urlstate import parse_query
+from ui import ids, layout
+from viewstate.saved import MAX_VIEWS, clean_views, describe, find_view, new_view, remove_view
+from viewstate.url import parse_query
 
 CENTER = {"lon": 1.05, "lat": 47.79}
 NOW = datetime(2026, 11, 22, 10, 30)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from layers.state import AccessState
-from urlstate import UrlView, format_query, parse_query
+from viewstate.state import AccessState
+from viewstate.url import UrlView, format_query, parse_query
 
 
 def test_round_trip_keeps_every_access_parameter():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from core.departments import (
+from core.package.departments import (
     DEFAULT_DATA_DIR,
     DEFAULT_GEO_DIR,
     Department,
@@ -22,7 +22,7 @@ from core.departments import (
     discover_departments,
     load_department,
 )
-from core.schema import SCHEMAS, Problem
+from core.package.schema import SCHEMAS, Problem
 from tests.core.package_fixture import (
     BASE_FILES,
     TERRITORY_COMMUNES_CSV,

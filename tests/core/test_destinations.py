@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from core.access import DAYS_FR
-from core.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
-from core.destinations import FRAME_COLUMNS, commune_places, select_destinations
-from core.filters import digital_points_visible
+from core.access.destinations import FRAME_COLUMNS, commune_places, select_destinations
+from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
+from core.plan import digital_points_visible
 
 #: Partner groups as the UI defines them (layers._style.PARTNER_GROUPS), copied here so
 #: that core tests do not import the UI; « autres » lists no typology (catch-all).

@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from core.departments import Department
-from core.filters import (
+from core.package.departments import Department
+from core.plan import (
     actions_for,
     axe_options,
     communes_of,

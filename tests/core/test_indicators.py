@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.departments import Department
 from core.indicators import (
     BY_UNIT_COLUMNS,
     ESTIMATE_COLUMNS,
@@ -18,6 +17,7 @@ from core.indicators import (
     key_figures,
     unit_population,
 )
+from core.package.departments import Department
 from core.secrecy import SECRECY_LABEL_FR
 from tests.core.package_fixture import BENEFICIARIES_CSV, edit
 

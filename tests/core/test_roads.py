@@ -13,7 +13,7 @@ import pytest
 from pyproj import Geod, Transformer
 
 from core.access import Engine, Places, nearest_from_matrix
-from core.roads import (
+from core.access.roads import (
     CAR_SPEEDS_KMH,
     CLOSED_ACCESS,
     EXCLUDED_SERVICE,

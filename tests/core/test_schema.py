@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from core.departments import PackageError, load_department
-from core.schema import (
+from core.package.departments import PackageError, load_department
+from core.package.schema import (
     SCHEMAS,
     Problem,
     diagnose_coordinates,

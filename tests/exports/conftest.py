@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import config
-import registry as registry_mod
 from layers import DEFAULT_VISIBLE, ViewState
-from layers.state import AccessState
+from server import registry as registry_mod
+from server import settings as config
 from tests.exports.support import HIDDEN_COUNT, SECRET_THRESHOLD, SHOWN_COUNT, WHEN
+from viewstate.state import AccessState
 
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 HERE = Path(__file__).resolve().parent

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from exports import Snapshot, write_all, write_data
 from layers import DEFAULT_VISIBLE, ViewState
-from layers.state import AccessState
 from tests.exports.support import HIDDEN_COUNT, SHOWN_COUNT, WHEN, number_re, pdf_text
+from viewstate.state import AccessState
 
 HIDDEN = number_re(HIDDEN_COUNT)
 SHOWN = number_re(SHOWN_COUNT)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.access import DAYS_FR, Places, select_open
-from core.filters import digital_points_visible, filter_partners
+from core.plan import digital_points_visible, filter_partners
 
 #: Columns of :attr:`DestinationSet.frame`.
 FRAME_COLUMNS = [

@@ -6,16 +6,14 @@ from pathlib import Path
 
 from dash import dcc, html
 
-import ids
-import labels
-import panels
 from core.access import DAYS_FR, MODES
-from core.filters import actions_for, axe_options
+from core.plan import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
 from layers._style import PARTNER_GROUPS
-from layers.state import AccessState
 from layers.territories import PERIMETER_LABELS
-from urlstate import UrlView
+from ui import ids, labels, panels
+from viewstate.state import AccessState
+from viewstate.url import UrlView
 
 
 def scheme_options(dep) -> list[dict]:

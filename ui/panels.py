@@ -10,15 +10,15 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from dash import html
 
-import labels
-from core.filters import actions_for
 from core.indicators import key_figures
+from core.plan import actions_for
 from layers import LAYERS
 from layers import beneficiaries as benef_layer
 from layers import territories as terr_layer
 from layers._format import fmt_count, fmt_float, fmt_int, is_missing
 from layers._points import precision_note
 from layers._style import PARTNER_GROUPS
+from ui import labels
 
 UNIT_TITLES = {
     "territory": "Territoire",

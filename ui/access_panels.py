@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-import labels
 from core.access import Scenario
-from core.destinations import KIND_LABELS_FR
+from core.access.destinations import KIND_LABELS_FR
 from layers import access_times
 from layers._format import fmt_count, fmt_float, fmt_int
+from ui import labels
 
 LEVEL_TITLES = {"territory": "Par territoire", "epci": "Par EPCI"}
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data" / "departments"
 GEO_DIR = ROOT / "data" / "geo"
 DEFAULT_DEPARTEMENT = "41"

@@ -9,11 +9,11 @@ from __future__ import annotations
 import orjson
 from flask import Flask, Response, request
 
-import registry
 from layers import LAYERS, ViewState, access_times
 from layers import beneficiaries as benef_layer
 from layers._geojson import feature_collection, json_safe, points_collection
-from urlstate import parse_query
+from server import registry
+from viewstate.url import parse_query
 
 POLYGON_IDS = {"communes": "code_insee", "epci": "siren_epci", "territories": "territory_id"}
 POINT_IDS = {"sites": "site_id", "partners": "partner_id", "digital_points": "id"}

@@ -12,8 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from math import isfinite
 
-from core.schema import format_short_number_fr
-from urlstate import UrlView, format_query, parse_map_view, parse_query
+from core.package.schema import format_short_number_fr
+from viewstate.url import UrlView, format_query, parse_map_view, parse_query
 
 MAX_VIEWS = 40
 MAX_NAME = 80  # a name typed by the user

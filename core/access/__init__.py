@@ -43,8 +43,8 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from core.departments import FileReport
-from core.schema import (
+from core.package.departments import FileReport
+from core.package.schema import (
     Problem,
     fold,
     format_number_fr,
@@ -52,7 +52,7 @@ from core.schema import (
     quote,
     sentence,
 )
-from core.schema import (
+from core.package.schema import (
     format_short_number_fr as _num_fr,
 )
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from layers.state import AccessState
+from viewstate.state import AccessState
 
 MODES_FR = {"voiture": "car", "marche": "walk", "velo": "bike"}
 ENGINES_FR = {"vol": "straight_line", "route": "road", "matrice": "imported"}

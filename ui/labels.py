@@ -1,5 +1,8 @@
 """French UI text (labels live here, not in logic)."""
 
+from core.secrecy import SECRECY_NOTE_FR as SECRECY_NOTE  # noqa: F401  (defined once, in core)
+from layers.territories import UNKNOWN_PERIMETER_FR as UNKNOWN_PERIMETER  # noqa: F401
+
 APP_TITLE = "Atlas de l'insertion"
 APP_SUBTITLE = "Politique départementale d'insertion (RSA, PDI, PTI, PLI) sur la carte"
 
@@ -35,12 +38,7 @@ PANEL_CLOSE = "Fermer la fiche"
 ACTIONS_TITLE = "Actions du plan"
 NO_ACTIONS = "Aucune action du plan ne correspond à ce filtre."
 NO_DATA = "aucune donnée"
-UNKNOWN_PERIMETER = (
-    "Périmètre inconnu : aucune source disponible ici ne donne la liste des communes. "
-    "Le territoire est listé mais n'est pas dessiné."
-)
 OFFLINE_NOTE = "Carte hors ligne : fond blanc et géométries de l'application, aucune tuile."
-SECRECY_NOTE = "Les effectifs inférieurs à {threshold} sont masqués (secret statistique)."
 
 DROPDOWN = {
     "select_all": "Tout sélectionner",

@@ -17,7 +17,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from core.schema import (
+from core.package.schema import (
     ACTIONS,
     BENEFICIARIES,
     DIGITAL_POINTS,
@@ -64,7 +64,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 #: Folder holding the department packages shipped with the repository.
 DEFAULT_DATA_DIR = _REPO / "data" / "departments"
 #: Folder holding the ``<code>.gpkg`` geodata built by ``scripts/build_geo.py``.

@@ -1,0 +1,1 @@
+"""Command-line tools: data builders and the export CLI."""
