@@ -36,7 +36,7 @@ from exports.safety import (
     protect_text,
 )
 from exports.snapshot import Snapshot
-from layers._geojson import feature_collection, json_safe, points_collection
+from layers.geojson import feature_collection, json_safe, points_collection
 
 DATA_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 

@@ -28,10 +28,10 @@ import pandas as pd
 from branca.element import Element
 
 from exports.snapshot import UNIT_TITLES, Snapshot, date_fr
-from layers import _style
-from layers._format import fmt_count, fmt_float, fmt_int, is_missing
-from layers._geojson import feature_collection
-from layers._points import precision_note
+from layers import style
+from layers.formatting import fmt_count, fmt_float, fmt_int, is_missing
+from layers.geojson import feature_collection
+from layers.points import precision_note
 from layers.sites import STATUS_LABELS
 from layers.territories import PERIMETER_LABELS
 
@@ -228,7 +228,7 @@ def _add_outline(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
         feature_collection(dep.outline.assign(_id=dep.code), "_id", decimals=HTML_DECIMALS),
         name="Département",
         control=False,
-        style_function=lambda f: {"color": _style.OUTLINE_LINE, "weight": 2.5, "fill": False},
+        style_function=lambda f: {"color": style.OUTLINE_LINE, "weight": 2.5, "fill": False},
         interactive=False,
     ).add_to(m)
 
@@ -253,8 +253,8 @@ def _add_territories(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
             name="Territoires d'action sociale",
             style_function=lambda f: {
                 "fillColor": colours.get(f["id"], "#cccccc"),
-                "fillOpacity": _style.TERRITORY_FILL_OPACITY,
-                "color": _style.TERRITORY_LINE,
+                "fillOpacity": style.TERRITORY_FILL_OPACITY,
+                "color": style.TERRITORY_LINE,
                 "weight": 2,
             },
             tooltip=_tooltip(
@@ -284,7 +284,7 @@ def _add_beneficiaries(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
         top = float(values.max()) if values.notna().any() else 0.0
         top = top if top > 0 else 1.0
         fills = {
-            str(c): (_interp(_style.BENEFICIARIES_SCALE, v / top) if pd.notna(v) else "#dddddd")
+            str(c): (_interp(style.BENEFICIARIES_SCALE, v / top) if pd.notna(v) else "#dddddd")
             for c, v in zip(b["code"], values, strict=True)
         }
         threshold = dep.secrecy_threshold
@@ -345,7 +345,7 @@ def _add_epci(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
         folium.GeoJson(
             fc,
             name="EPCI (intercommunalités)",
-            style_function=lambda f: {"color": _style.EPCI_LINE, "weight": 2, "fill": False},
+            style_function=lambda f: {"color": style.EPCI_LINE, "weight": 2, "fill": False},
             tooltip=_tooltip(
                 {"nom": "EPCI", "habitants": "Habitants", "deborde": "Déborde du département"}
             ),
@@ -397,7 +397,7 @@ def _add_communes(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
             fc,
             name="Communes" + (" (temps d'accès)" if fills else ""),
             style_function=lambda f: {
-                "color": _style.COMMUNE_LINE,
+                "color": style.COMMUNE_LINE,
                 "weight": 0.6,
                 "fill": True,
                 "fillColor": fills.get(f["id"], "#ffffff"),
@@ -425,7 +425,7 @@ def _add_points(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
                 },
             ),
             "Sites départementaux",
-            _style.SITE_COLOUR,
+            style.SITE_COLOUR,
             8,
             {
                 "nom": "Site",
@@ -436,7 +436,7 @@ def _add_points(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
         )
     if "partners" in frames:
         p = frames["partners"]
-        for group, spec in _style.PARTNER_GROUPS.items():
+        for group, spec in style.PARTNER_GROUPS.items():
             part = p[p["groupe"] == group]
             if part.empty:
                 continue
@@ -478,7 +478,7 @@ def _add_points(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
                 },
             ),
             "Points d'accès numérique",
-            _style.DIGITAL_COLOUR,
+            style.DIGITAL_COLOUR,
             6,
             {
                 "nom": "Lieu",
@@ -503,7 +503,7 @@ def _add_destinations(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
                 m,
                 _points(dests, {"nom": [_e(n) for n in dests["name"]]}),
                 "Destinations des temps d'accès",
-                _style.ACCESS_DEST_COLOUR,
+                style.ACCESS_DEST_COLOUR,
                 4,
                 {"nom": "Destination"},
             )

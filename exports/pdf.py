@@ -28,8 +28,8 @@ from pathlib import Path
 from exports.safety import ExportError
 from exports.snapshot import UNIT_TITLES, Snapshot, date_fr
 from layers import TOGGLES
-from layers._format import is_missing
-from layers._style import (
+from layers.formatting import is_missing
+from layers.style import (
     COMMUNE_LINE,
     DIGITAL_COLOUR,
     EPCI_LINE,

@@ -24,10 +24,10 @@ from exports.safety import ExportError, check_beneficiary_frame, check_counts, s
 from layers import DEFAULT_VISIBLE, TOGGLES, ViewState, access_times, build_figure
 from layers import beneficiaries as benef_layer
 from layers import territories as terr_layer
-from layers._format import fmt_float, fmt_int, is_missing
-from layers._geojson import json_safe
-from layers._polygons import line_layer
 from layers.assets import MapAssets
+from layers.formatting import fmt_float, fmt_int, is_missing
+from layers.geojson import json_safe
+from layers.polygons import line_layer
 
 UNIT_KINDS = ("territory", "epci", "commune", "departement")
 #: Point selections of the UI (a place's panel): exported as the département view.

@@ -12,7 +12,6 @@ import math
 from collections.abc import Iterable
 
 from layers import (
-    _style,
     access_times,
     beneficiaries,
     communes,
@@ -20,10 +19,11 @@ from layers import (
     epci,
     partners,
     sites,
+    style,
     territories,
 )
-from layers._polygons import line_layer
 from layers.assets import MapAssets
+from layers.polygons import line_layer
 from viewstate.state import ViewState
 
 #: Drawing order, bottom to top.
@@ -45,7 +45,7 @@ TOGGLES: dict[str, tuple[str, bool]] = {
     "epci": (epci.LABEL, True),
     "communes": (communes.LABEL, True),
     "sites": (sites.LABEL, True),
-    **{f"partners:{g}": (spec["label"], True) for g, spec in _style.PARTNER_GROUPS.items()},
+    **{f"partners:{g}": (spec["label"], True) for g, spec in style.PARTNER_GROUPS.items()},
     "digital_points": (digital_points.LABEL, True),
     "beneficiaries": (beneficiaries.LABEL, False),
 }
@@ -116,7 +116,7 @@ def build_figure(
             map_layers.append(layer)
     map_layers.append(
         line_layer(
-            meta=ALWAYS_SHOWN, geojson=assets.outline_lines, colour=_style.OUTLINE_LINE, width=2.5
+            meta=ALWAYS_SHOWN, geojson=assets.outline_lines, colour=style.OUTLINE_LINE, width=2.5
         )
     )
     map_layers[-1]["visible"] = True

@@ -17,10 +17,10 @@ import pandas as pd
 from core import access as core_access
 from core.access.destinations import DestinationSet, commune_places, select_destinations
 from core.indicators import beneficiaries_by_unit, estimate_commune_counts
-from layers import _style
-from layers._format import fmt_float, fmt_int
-from layers._polygons import EMPTY_FC
+from layers import style
 from layers.beneficiaries import default_series
+from layers.formatting import fmt_float, fmt_int
+from layers.polygons import EMPTY_FC
 from viewstate.state import AccessState
 
 LAYER_ID = "access"
@@ -29,7 +29,7 @@ ROAD_GRAPH_FILE = "roads.npz"
 MATRIX_FILE = "access_matrix.csv"
 #: Rejected rows of an imported matrix detailed on screen (the others are counted).
 MAX_MATRIX_MESSAGES = 10
-PARTNER_TYPOLOGIES = {g: spec["typologies"] for g, spec in _style.PARTNER_GROUPS.items()}
+PARTNER_TYPOLOGIES = {g: spec["typologies"] for g, spec in style.PARTNER_GROUPS.items()}
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 24
 
@@ -309,11 +309,11 @@ def choropleth_fields(dep, state) -> dict:
         gain = np.where(finite & np.isfinite(v.before.minutes), v.before.minutes - minutes, 0.0)
         z = np.round(gain, 1)
         zmax = max(float(z.max(initial=0.0)), 1.0)
-        scale, title = _style.ACCESS_GAIN_SCALE, "min gagnées"
+        scale, title = style.ACCESS_GAIN_SCALE, "min gagnées"
     else:
         cap = 2 * access.threshold
         z = np.round(np.where(finite, np.minimum(minutes, cap), cap), 1)
-        zmax, scale, title = cap, _style.access_scale(), "minutes"
+        zmax, scale, title = cap, style.access_scale(), "minutes"
     return {
         "locations": codes,
         "z": z.tolist(),
@@ -397,9 +397,9 @@ def traces(dep, assets, state) -> list[dict]:
         choro["geojson"] = assets.communes
         choro["marker"] = {"opacity": 0.8, "line": {"width": 0.3, "color": "#ffffff"}}
     markers = [
-        _points(f"{LAYER_ID}:destinations", "Destinations", _style.ACCESS_DEST_COLOUR, 9),
-        _points(f"{LAYER_ID}:added", "Sites hypothétiques", _style.ACCESS_ADDED_COLOUR, 16),
-        _points(f"{LAYER_ID}:removed", "Sites retirés", _style.ACCESS_REMOVED_COLOUR, 14),
+        _points(f"{LAYER_ID}:destinations", "Destinations", style.ACCESS_DEST_COLOUR, 9),
+        _points(f"{LAYER_ID}:added", "Sites hypothétiques", style.ACCESS_ADDED_COLOUR, 16),
+        _points(f"{LAYER_ID}:removed", "Sites retirés", style.ACCESS_REMOVED_COLOUR, 14),
     ]
     for trace, fields in zip(markers, points_fields(dep, state), strict=True):
         trace.update(fields)

@@ -9,7 +9,7 @@ import numpy as np
 import orjson
 import shapely
 
-from layers._geojson import feature_collection
+from layers.geojson import feature_collection
 
 #: Boundary lines are drawn at 4 decimals (≈ 10 m), far below a pixel at département zoom.
 LINE_DECIMALS = 4

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from core.indicators import beneficiaries_by_unit, estimate_commune_counts
-from layers import _style
-from layers._format import badge_text, fmt_count, fmt_float
+from layers import style
+from layers.formatting import badge_text, fmt_count, fmt_float
 
 LAYER_ID = "beneficiaries"
 LABEL = "Bénéficiaires"
@@ -100,7 +100,7 @@ def traces(dep, assets, state) -> list[dict]:
             "featureidkey": "id",
             "locations": shown["code"].astype(str).tolist(),
             "z": shown[value_col].astype(float).round(2).tolist(),
-            "colorscale": _style.BENEFICIARIES_SCALE,
+            "colorscale": style.BENEFICIARIES_SCALE,
             "showscale": True,
             "colorbar": {
                 "title": {"text": colourbar_title},

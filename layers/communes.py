@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from layers import _style
-from layers._format import fmt_int
-from layers._polygons import click_target, line_layer
+from layers import style
+from layers.formatting import fmt_int
+from layers.polygons import click_target, line_layer
 
 LAYER_ID = "communes"
 LABEL = "Communes"
@@ -30,7 +30,7 @@ def map_layers(dep, assets, state) -> list[dict]:
     """Commune outlines, each shared border drawn once."""
     return [
         line_layer(
-            meta=LAYER_ID, geojson=assets.commune_lines, colour=_style.COMMUNE_LINE, width=0.5
+            meta=LAYER_ID, geojson=assets.commune_lines, colour=style.COMMUNE_LINE, width=0.5
         )
     ]
 

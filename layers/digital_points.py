@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.plan import digital_points_visible
-from layers import _points, _style
+from layers import points, style
 
 LAYER_ID = "digital_points"
 LABEL = "Points d'accès numérique"
@@ -28,7 +28,7 @@ def hover_texts(dep, data: pd.DataFrame) -> list[str]:
         extra = f"<br>{programmes.replace('|', ', ')}" if programmes else ""
         out.append(
             f"<b>{row.nom}</b><br>{row.commune}{extra}"
-            f"<br><i>{_points.precision_note(row.precision)}</i>"
+            f"<br><i>{points.precision_note(row.precision)}</i>"
         )
     return out
 
@@ -36,14 +36,14 @@ def hover_texts(dep, data: pd.DataFrame) -> list[str]:
 def traces(dep, assets, state) -> list[dict]:
     data = frame(dep, state)
     return [
-        _points.scatter(
+        points.scatter(
             data,
             layer_id=LAYER_ID,
             name=LABEL,
             id_column="id",
             hover=hover_texts(dep, data),
-            colour=_style.DIGITAL_COLOUR,
-            size=_style.DIGITAL_SIZE,
+            colour=style.DIGITAL_COLOUR,
+            size=style.DIGITAL_SIZE,
         )
     ]
 
@@ -51,5 +51,5 @@ def traces(dep, assets, state) -> list[dict]:
 def patch(dep, state) -> list[dict]:
     data = frame(dep, state)
     return [
-        _points.marker_patch(data, layer_id=LAYER_ID, id_column="id", hover=hover_texts(dep, data))
+        points.marker_patch(data, layer_id=LAYER_ID, id_column="id", hover=hover_texts(dep, data))
     ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 
 from core.package.schema import LAYER_SCHEMAS
-from layers import _style
-from layers._format import fmt_int
-from layers._polygons import click_target, line_layer
+from layers import style
+from layers.formatting import fmt_int
+from layers.polygons import click_target, line_layer
 
 LAYER_ID = "epci"
 LABEL = "EPCI (intercommunalités)"
@@ -20,7 +20,7 @@ def frame(dep, state) -> gpd.GeoDataFrame:
 
 def map_layers(dep, assets, state) -> list[dict]:
     """EPCI outlines (whole EPCI, beyond the département border too)."""
-    return [line_layer(meta=LAYER_ID, geojson=assets.epci_lines, colour=_style.EPCI_LINE, width=2)]
+    return [line_layer(meta=LAYER_ID, geojson=assets.epci_lines, colour=style.EPCI_LINE, width=2)]
 
 
 def hover_texts(dep, data) -> list[str]:
@@ -52,7 +52,7 @@ def traces(dep, assets, state) -> list[dict]:
             "z": [0] * len(outside_ids),
             "zmin": 0,
             "zmax": 1,
-            "colorscale": [[0, _style.EPCI_OUTSIDE_FILL], [1, _style.EPCI_OUTSIDE_FILL]],
+            "colorscale": [[0, style.EPCI_OUTSIDE_FILL], [1, style.EPCI_OUTSIDE_FILL]],
             "showscale": False,
             "marker": {"line": {"width": 0}},
             "hoverinfo": "skip",

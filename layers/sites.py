@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers import _points, _style
+from layers import points, style
 
 LAYER_ID = "sites"
 LABEL = "Sites départementaux"
@@ -30,7 +30,7 @@ def hover_texts(dep, data: pd.DataFrame) -> list[str]:
         status = STATUS_LABELS.get(getattr(row, "status", ""), getattr(row, "status", ""))
         out.append(
             f"<b>{row.name}</b><br>{commune} — {status}"
-            f"<br><i>{_points.precision_note(row.precision)}</i>"
+            f"<br><i>{points.precision_note(row.precision)}</i>"
         )
     return out
 
@@ -38,13 +38,13 @@ def hover_texts(dep, data: pd.DataFrame) -> list[str]:
 def traces(dep, assets, state) -> list[dict]:
     data = frame(dep, state)
     return [
-        _points.scatter(
+        points.scatter(
             data,
             layer_id=LAYER_ID,
             name=LABEL,
             id_column="site_id",
             hover=hover_texts(dep, data),
-            colour=_style.SITE_COLOUR,
-            size=_style.SITE_SIZE,
+            colour=style.SITE_COLOUR,
+            size=style.SITE_SIZE,
         )
     ]

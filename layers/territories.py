@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from layers import _style
-from layers._format import fmt_int
+from layers import style
+from layers.formatting import fmt_int
 
 LAYER_ID = "territories"
 LABEL = "Territoires d'action sociale"
@@ -42,7 +42,7 @@ def listing(dep, scheme_id: str | None) -> pd.DataFrame:
     out["perimeter_status"] = status.where(status.notna(), "unknown" if srow is None else None)
     out.loc[out["n_communes"].isna(), "perimeter_status"] = "unknown"
     out["perimeter_status"] = out["perimeter_status"].fillna(default_status)
-    out["colour"] = [_style.territory_colour(i) for i in range(len(out))]
+    out["colour"] = [style.territory_colour(i) for i in range(len(out))]
     out["drawn"] = out["n_communes"].notna()
     return out
 
@@ -75,7 +75,7 @@ def traces(dep, assets, state) -> list[dict]:
     # Discrete colours through a stepwise colourscale indexed by the territory's rank.
     colourscale = []
     for i in range(n):
-        colour = table["colour"].iloc[i] if i < len(table) else _style.territory_colour(i)
+        colour = table["colour"].iloc[i] if i < len(table) else style.territory_colour(i)
         lo, hi = i / n, (i + 1) / n
         colourscale += [[lo, colour], [hi, colour]]
     rank = {tid: i for i, tid in enumerate(table["territory_id"])}
@@ -101,8 +101,8 @@ def traces(dep, assets, state) -> list[dict]:
             "colorscale": colourscale,
             "showscale": False,
             "marker": {
-                "opacity": _style.TERRITORY_FILL_OPACITY,
-                "line": {"color": _style.TERRITORY_LINE, "width": 2.5},
+                "opacity": style.TERRITORY_FILL_OPACITY,
+                "line": {"color": style.TERRITORY_LINE, "width": 2.5},
             },
             "customdata": [[LAYER_ID, t, scheme] for t in drawn["territory_id"]],
             "text": hover,

@@ -11,7 +11,7 @@ from flask import Flask, Response, request
 
 from layers import LAYERS, ViewState, access_times
 from layers import beneficiaries as benef_layer
-from layers._geojson import feature_collection, json_safe, points_collection
+from layers.geojson import feature_collection, json_safe, points_collection
 from server import registry
 from viewstate.url import parse_query
 

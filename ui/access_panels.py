@@ -13,7 +13,7 @@ from dash import html
 from core.access import Scenario
 from core.access.destinations import KIND_LABELS_FR
 from layers import access_times
-from layers._format import fmt_count, fmt_float, fmt_int
+from layers.formatting import fmt_count, fmt_float, fmt_int
 from ui import labels
 
 LEVEL_TITLES = {"territory": "Par territoire", "epci": "Par EPCI"}

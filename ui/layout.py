@@ -9,7 +9,7 @@ from dash import dcc, html
 from core.access import DAYS_FR, MODES
 from core.plan import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
-from layers._style import PARTNER_GROUPS
+from layers.style import PARTNER_GROUPS
 from layers.territories import PERIMETER_LABELS
 from ui import ids, labels, panels
 from viewstate.state import AccessState

@@ -15,9 +15,9 @@ from core.plan import actions_for
 from layers import LAYERS
 from layers import beneficiaries as benef_layer
 from layers import territories as terr_layer
-from layers._format import fmt_count, fmt_float, fmt_int, is_missing
-from layers._points import precision_note
-from layers._style import PARTNER_GROUPS
+from layers.formatting import fmt_count, fmt_float, fmt_int, is_missing
+from layers.points import precision_note
+from layers.style import PARTNER_GROUPS
 from ui import labels
 
 UNIT_TITLES = {

@@ -24,8 +24,8 @@ from core.package.departments import load_department
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
 from layers import access_times as at
-from layers._format import fmt_count, fmt_float, fmt_int
 from layers.assets import MapAssets
+from layers.formatting import fmt_count, fmt_float, fmt_int
 from server import registry as registry_mod
 from server import settings as config
 from ui import access_panels

@@ -20,7 +20,7 @@ from core.access.destinations import FRAME_COLUMNS, commune_places, select_desti
 from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 from core.plan import digital_points_visible
 
-#: Partner groups as the UI defines them (layers._style.PARTNER_GROUPS), copied here so
+#: Partner groups as the UI defines them (layers.style.PARTNER_GROUPS), copied here so
 #: that core tests do not import the UI; « autres » lists no typology (catch-all).
 GROUPS = {
     "emploi": ("FT", "PE", "ML", "PLIE", "MDE", "CAP_EMPLOI", "E2C", "EPIDE", "GEIQ"),
