@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from core.package.schema import format_number_fr
+from core.formatting import format_number_fr
 from core.secrecy import SECRECY_LABEL_FR, format_count, is_suppressed, suppress
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from core.access.roads import RoadNetworkError, compile_pbf  # noqa: E402
-from core.package.schema import format_number_fr as _n  # noqa: E402
+from core.formatting import format_number_fr as _n  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

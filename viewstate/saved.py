@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from math import isfinite
 
-from core.package.schema import format_short_number_fr
+from core.formatting import format_short_number_fr
 from viewstate.url import UrlView, format_query, parse_map_view, parse_query
 
 MAX_VIEWS = 40

@@ -35,8 +35,8 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from core.access import LAMBERT93, ModelInfo, Nearest, Places
+from core.formatting import format_short_number_fr as _num_fr
 from core.package.schema import Problem, quote, sentence
-from core.package.schema import format_short_number_fr as _num_fr
 
 # --------------------------------------------------------------------------------------
 # Parameters and their sources

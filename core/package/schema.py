@@ -20,6 +20,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from core.formatting import format_number_fr, format_short_number_fr  # noqa: F401 (re-exported)
+
 Severity = Literal["error", "warning"]
 Kind = Literal[
     "text",
@@ -676,17 +678,6 @@ def split_multi(value: object) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return []
     return [t.strip() for t in str(value).split("|") if t.strip()]
-
-
-def format_number_fr(value: float, decimals: int = 0) -> str:
-    """Format a number the French way (narrow no-break space for thousands, comma decimal)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def format_short_number_fr(value: float) -> str:
-    """Shortest French text of a parameter (``1.343`` → ``1,343``, ``58.0`` → ``58``)."""
-    return f"{float(value):.6g}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------------------
