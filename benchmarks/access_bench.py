@@ -42,7 +42,7 @@ from core.access import (  # noqa: E402
     Scenario,
     StraightLineEngine,
 )
-from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department  # noqa: E402
+from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department  # noqa: E402
 
 WHAT_IF_MS = 20.0
 NATIONAL_MS = 1000.0

@@ -11,7 +11,7 @@ from core.formatting import format_number_fr
 from core.secrecy import SECRECY_LABEL_FR, format_count, is_suppressed, suppress
 
 if TYPE_CHECKING:
-    from core.package.departments import Department
+    from core.package.department import Department
 
 UNIT_TYPES = ("departement", "territory", "epci", "commune")
 

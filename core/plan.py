@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from core.package.schema import split_multi
+from core.package.values import split_multi
 
 if TYPE_CHECKING:
-    from core.package.departments import Department
+    from core.package.department import Department
 
 #: French display names of the usual plan levels (others: level with « _ » → space).
 LEVEL_LABELS_FR: dict[str, str] = {

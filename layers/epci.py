@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from core.package.schema import LAYER_SCHEMAS
+from core.package.file_contracts import LAYER_SCHEMAS
 from layers import style
 from layers.formatting import fmt_int
 from layers.polygons import click_target, line_layer

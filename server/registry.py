@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.package.departments import Department, PackageError, discover_departments, load_department
-from core.package.schema import Problem
+from core.package import Department, PackageError, discover_departments, load_department
+from core.package.problems import Problem
 from layers.assets import MapAssets
 
 

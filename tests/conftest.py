@@ -5,19 +5,13 @@ The package data and the assertion helpers live in ``tests/core/package_fixture.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-# Make the repository importable (``core``, ``tests.core.package_fixture``) when pytest is
-# run without installing the project: ``tests/core`` would otherwise shadow ``core``.
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.core.package_fixture import DEPT_CODE, write_geo, write_package  # noqa: E402
+# The repository root is on sys.path through ``pythonpath = ["."]`` in pyproject.toml.
+from tests.core.package_fixture import DEPT_CODE, write_geo, write_package
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +41,7 @@ def package(make_package: Callable[..., Path]) -> Path:
 @pytest.fixture
 def dep(package: Path, geo_dir: Path):  # noqa: ANN201 - Department, imported lazily
     """The valid tiny package, loaded."""
-    from core.package.departments import load_department
+    from core.package import load_department
 
     return load_department(package, geo_dirs=[geo_dir])
 
@@ -55,7 +49,7 @@ def dep(package: Path, geo_dir: Path):  # noqa: ANN201 - Department, imported la
 @pytest.fixture
 def load(make_package: Callable[..., Path], geo_dir: Path):  # noqa: ANN201
     """Factory: write the package with overrides and load it (Department)."""
-    from core.package.departments import load_department
+    from core.package import load_department
 
     def _load(overrides: dict[str, str | None] | None = None, geo_dirs: list[Path] | None = None):
         return load_department(make_package(overrides), geo_dirs=geo_dirs or [geo_dir])

@@ -43,18 +43,10 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from core.package.departments import FileReport
-from core.package.schema import (
-    Problem,
-    fold,
-    format_number_fr,
-    normalize_code_insee,
-    quote,
-    sentence,
-)
-from core.package.schema import (
-    format_short_number_fr as _num_fr,
-)
+from core.formatting import format_number_fr
+from core.formatting import format_short_number_fr as _num_fr
+from core.package.problems import FileReport, Problem, quote, sentence
+from core.package.values import fold, normalize_code_insee
 
 #: Coordinate system of every distance computed in metropolitan France.
 LAMBERT93 = "EPSG:2154"

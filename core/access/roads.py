@@ -36,7 +36,7 @@ from scipy.spatial import cKDTree
 
 from core.access import LAMBERT93, ModelInfo, Nearest, Places
 from core.formatting import format_short_number_fr as _num_fr
-from core.package.schema import Problem, quote, sentence
+from core.package.problems import Problem, quote, sentence
 
 # --------------------------------------------------------------------------------------
 # Parameters and their sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-from core.package.departments import load_department
+from core.package import load_department
 from server import settings as config
 from ui import layout
 from viewstate.url import parse_query

@@ -20,7 +20,7 @@ from callbacks.map_view import view_patch
 from core.access import MODES, StraightLineEngine
 from core.access.destinations import commune_places
 from core.access.roads import RoadEngine, RoadGraph
-from core.package.departments import load_department
+from core.package import load_department
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
 from layers import access_times as at

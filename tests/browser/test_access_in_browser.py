@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from core.package.departments import load_department
+from core.package import load_department
 from tests.browser.test_dashboard import GRAPH, hide_point_layers, wait_for_trace_length
 
 pytestmark = pytest.mark.browser

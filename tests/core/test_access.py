@@ -41,7 +41,7 @@ from core.access import (
     weighted_mean,
     weighted_median,
 )
-from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
+from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 
 TO_WGS84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
 CENTRE = (700_000.0, 6_600_000.0)  # Lambert-93, near Loir-et-Cher

@@ -17,7 +17,7 @@ import pytest
 
 from core.access import DAYS_FR
 from core.access.destinations import FRAME_COLUMNS, commune_places, select_destinations
-from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
+from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 from core.plan import digital_points_visible
 
 #: Partner groups as the UI defines them (layers.style.PARTNER_GROUPS), copied here so
