@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -261,48 +264,15 @@ def estimate_commune_counts(
     schemes = list(dict.fromkeys(rows["scheme_id"]))
     chosen = scheme_id or (dep.default_scheme if dep.default_scheme in schemes else schemes[0])
     rows = rows.loc[rows["scheme_id"] == chosen]
-    terr = _territory_table(dep)
-    com = dep.communes.set_index("code_insee")
-    tc = dep.territory_communes
-    pop_vintage = dep.geo_meta.get("population_vintage", "")
-    parts = []
-    for r in rows.itertuples(index=False):
-        codes = tc.loc[(tc["scheme_id"] == chosen) & (tc["territory_id"] == r.code), "code_insee"]
-        if codes.empty:
-            continue  # unknown perimeter: nothing to spread onto
-        codes = sorted(codes)
-        pop = com.loc[codes, "population"].astype("Float64").to_numpy(dtype=float, na_value=0)
-        counts = _largest_remainder(int(r.count), pop)
-        t = terr.loc[(chosen, r.code)]
-        approximate = t["perimeter_status_resolved"] == "approximate"
-        method = (
-            f"Estimation : effectif du territoire « {t['name']} » ({r.year}, "
-            f"{dep.source_label(r.source_id)}) réparti entre ses {len(codes)} communes au "
-            f"prorata de leur population (INSEE{', ' + pop_vintage if pop_vintage else ''})"
-            + ("; périmètre du territoire approximatif" if approximate else "")
-            + ". Ce n'est pas un effectif communal observé."
-        )
-        part = pd.DataFrame(
-            {
-                "code_insee": codes,
-                "nom": com.loc[codes, "nom"].to_numpy(),
-                "scheme_id": chosen,
-                "territory_id": r.code,
-                "territory_name": t["name"],
-                "indicator": indicator,
-                "label": r.label,
-                "year": r.year,
-                "population": com.loc[codes, "population"].to_numpy(),
-                "count": counts,
-                "estimated": True,
-                "approximate": bool(approximate),
-                "method_fr": method,
-                "source_id": r.source_id,
-                "source_title": dep.source_label(r.source_id),
-                "source_ref": r.source_ref,
-            }
-        )
-        parts.append(part)
+    spread = _Spreading(
+        dep,
+        chosen,
+        indicator,
+        _territory_table(dep),
+        dep.communes.set_index("code_insee"),
+        dep.geo_meta.get("population_vintage", ""),
+    )
+    parts = [part for r in rows.itertuples(index=False) if (part := spread.row(r)) is not None]
     if not parts:
         return _typed_estimates(empty)
     out = pd.concat(parts, ignore_index=True)
@@ -315,6 +285,64 @@ def estimate_commune_counts(
         out["suppressed"] = hidden.to_numpy()
         out["count"] = out["count"].mask(hidden)
     return _typed_estimates(out[ESTIMATE_COLUMNS])
+
+
+@dataclass(frozen=True)
+class _Spreading:
+    """What spreading the territory counts of one scheme onto communes needs."""
+
+    dep: Department
+    scheme_id: str
+    indicator: str
+    territories: pd.DataFrame
+    communes: pd.DataFrame
+    population_vintage: str
+
+    def row(self, r: Any) -> pd.DataFrame | None:
+        """Communes of one territory count row (None when the perimeter is unknown)."""
+        tc = self.dep.territory_communes
+        codes = tc.loc[
+            (tc["scheme_id"] == self.scheme_id) & (tc["territory_id"] == r.code), "code_insee"
+        ]
+        if codes.empty:
+            return None  # unknown perimeter: nothing to spread onto
+        codes = sorted(codes)
+        com = self.communes
+        pop = com.loc[codes, "population"].astype("Float64").to_numpy(dtype=float, na_value=0)
+        counts = _largest_remainder(int(r.count), pop)
+        t = self.territories.loc[(self.scheme_id, r.code)]
+        approximate = t["perimeter_status_resolved"] == "approximate"
+        return pd.DataFrame(
+            {
+                "code_insee": codes,
+                "nom": com.loc[codes, "nom"].to_numpy(),
+                "scheme_id": self.scheme_id,
+                "territory_id": r.code,
+                "territory_name": t["name"],
+                "indicator": self.indicator,
+                "label": r.label,
+                "year": r.year,
+                "population": com.loc[codes, "population"].to_numpy(),
+                "count": counts,
+                "estimated": True,
+                "approximate": bool(approximate),
+                "method_fr": self.method(r, t["name"], len(codes), bool(approximate)),
+                "source_id": r.source_id,
+                "source_title": self.dep.source_label(r.source_id),
+                "source_ref": r.source_ref,
+            }
+        )
+
+    def method(self, r: Any, name: str, n_communes: int, approximate: bool) -> str:
+        """French sentence saying how the commune figures were made."""
+        vintage = self.population_vintage
+        return (
+            f"Estimation : effectif du territoire « {name} » ({r.year}, "
+            f"{self.dep.source_label(r.source_id)}) réparti entre ses {n_communes} communes au "
+            f"prorata de leur population (INSEE{', ' + vintage if vintage else ''})"
+            + ("; périmètre du territoire approximatif" if approximate else "")
+            + ". Ce n'est pas un effectif communal observé."
+        )
 
 
 def _typed_estimates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -331,35 +359,28 @@ def _typed_estimates(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _figure(
-    label: str,
-    value: float | None,
-    value_text: str,
-    *,
-    unit: str = "",
-    year: str = "",
-    source: str = "",
-    source_id: str = "",
-    source_ref: str = "",
-    approximate: bool = False,
-    estimated: bool = False,
-    suppressed: bool = False,
-    note: str = "",
-) -> dict[str, Any]:
-    return {
-        "label": label,
-        "value": value,
-        "value_text": value_text,
-        "unit": unit,
-        "year": year,
-        "source": source,
-        "source_id": source_id,
-        "source_ref": source_ref,
-        "approximate": approximate,
-        "estimated": estimated,
-        "suppressed": suppressed,
-        "note": note,
+#: Details of a key figure and their defaults, in the order of the figure's keys.
+FIGURE_DETAILS: Mapping[str, Any] = MappingProxyType(
+    {
+        "unit": "",
+        "year": "",
+        "source": "",
+        "source_id": "",
+        "source_ref": "",
+        "approximate": False,
+        "estimated": False,
+        "suppressed": False,
+        "note": "",
     }
+)
+
+
+def _figure(label: str, value: float | None, value_text: str, **details: Any) -> dict[str, Any]:
+    """One key figure; ``details`` are keys of :data:`FIGURE_DETAILS`."""
+    unknown = set(details) - set(FIGURE_DETAILS)
+    if unknown:
+        raise TypeError(f"unknown figure details {sorted(unknown)}")
+    return {"label": label, "value": value, "value_text": value_text, **FIGURE_DETAILS, **details}
 
 
 def _str(value: object) -> str:
@@ -398,98 +419,129 @@ def key_figures(
     """
     if unit_type not in UNIT_TYPES:
         raise ValueError(f"unknown unit type {unit_type!r}")
-    figures: list[dict[str, Any]] = []
+    territory = _territory_row(dep, scheme_id, code) if unit_type == "territory" else None
+    approximate = territory is not None and territory["perimeter_status_resolved"] == "approximate"
+    figures = [_population_figure(dep, unit_type, code, scheme_id, approximate)]
+    if territory is not None:
+        figures += _territory_commune_figures(dep, territory, approximate)
+    elif unit_type == "departement":
+        cog, cog_source = _cog(dep)
+        n = len(dep.communes)
+        figures.append(_figure("Communes", n, format_number_fr(n), year=cog, source=cog_source))
+    elif unit_type == "epci":
+        figures += _epci_commune_figures(dep, code)
+    figures += _beneficiary_figures(dep, unit_type, code, scheme_id)
+    figures += _table_figures(dep, unit_type, code, scheme_id)
+    return figures
+
+
+def _territory_row(dep: Department, scheme_id: str | None, code: str) -> pd.Series:
+    terr = dep.territories
+    row = terr.loc[(terr["scheme_id"] == scheme_id) & (terr["territory_id"] == code)]
+    if row.empty:
+        raise KeyError(f"territory {scheme_id}/{code}")
+    return row.iloc[0]
+
+
+def _cog(dep: Department) -> tuple[str, str]:
+    """(vintage, source text) of the commune list."""
+    cog = dep.geo_meta.get("cog_vintage", "")
+    return cog, f"INSEE, Code officiel géographique {cog}".strip()
+
+
+def _population_figure(
+    dep: Department, unit_type: str, code: str, scheme_id: str | None, approximate: bool
+) -> dict[str, Any]:
     geo_source, pop_year = _geo_source(dep)
-    approximate = False
-    if unit_type == "territory":
-        terr = dep.territories
-        row = terr.loc[(terr["scheme_id"] == scheme_id) & (terr["territory_id"] == code)]
-        if row.empty:
-            raise KeyError(f"territory {scheme_id}/{code}")
-        t = row.iloc[0]
-        approximate = t["perimeter_status_resolved"] == "approximate"
     population = unit_population(dep, unit_type, code, scheme_id)
     if population is None and unit_type == "territory":
-        figures.append(
-            _figure(
-                "Population",
-                None,
-                "inconnue (périmètre non connu)",
-                source=geo_source,
-                year=pop_year,
-            )
+        return _figure(
+            "Population",
+            None,
+            "inconnue (périmètre non connu)",
+            source=geo_source,
+            year=pop_year,
         )
-    else:
+    return _figure(
+        "Population" + (" (communes du département)" if unit_type == "epci" else ""),
+        population,
+        "inconnue" if population is None else format_number_fr(population) + " habitants",
+        unit="habitants",
+        year=pop_year,
+        source=geo_source,
+        approximate=approximate,
+    )
+
+
+def _territory_commune_figures(
+    dep: Department, t: pd.Series, approximate: bool
+) -> list[dict[str, Any]]:
+    cog, cog_source = _cog(dep)
+    figures = []
+    n = int(t["n_communes"])
+    if n:
         figures.append(
             _figure(
-                "Population" + (" (communes du département)" if unit_type == "epci" else ""),
-                population,
-                "inconnue" if population is None else format_number_fr(population) + " habitants",
-                unit="habitants",
-                year=pop_year,
-                source=geo_source,
+                "Communes",
+                n,
+                format_number_fr(n),
+                year=cog,
+                source=cog_source,
                 approximate=approximate,
             )
         )
-    cog = dep.geo_meta.get("cog_vintage", "")
-    cog_source = f"INSEE, Code officiel géographique {cog}".strip()
-    if unit_type == "departement":
-        n = len(dep.communes)
-        figures.append(_figure("Communes", n, format_number_fr(n), year=cog, source=cog_source))
-    elif unit_type == "territory":
-        n = int(t["n_communes"])
-        if n:
-            figures.append(
-                _figure(
-                    "Communes",
-                    n,
-                    format_number_fr(n),
-                    year=cog,
-                    source=cog_source,
-                    approximate=approximate,
-                )
+    stated = t.get("n_communes_stated")
+    if stated is not None and not pd.isna(stated):
+        figures.append(
+            _figure(
+                "Communes (selon la source)",
+                int(stated),
+                format_number_fr(int(stated)),
+                source=dep.source_label(t["source_id"]),
+                source_id=t["source_id"],
+                source_ref=_str(t["source_ref"]),
             )
-        stated = t.get("n_communes_stated")
-        if stated is not None and not pd.isna(stated):
-            figures.append(
-                _figure(
-                    "Communes (selon la source)",
-                    int(stated),
-                    format_number_fr(int(stated)),
-                    source=dep.source_label(t["source_id"]),
-                    source_id=t["source_id"],
-                    source_ref=_str(t["source_ref"]),
-                )
-            )
-    elif unit_type == "epci":
-        row = dep.epci.loc[dep.epci["siren_epci"] == code]
-        if not row.empty:
-            e = row.iloc[0]
-            n_in = int(e["n_communes_in_dept"])
-            text = format_number_fr(n_in)
-            if bool(e["crosses_border"]):
-                text += f" (sur {format_number_fr(int(e['n_communes']))} au total)"
-                figures.append(
-                    _figure(
-                        "Population de l'EPCI entier",
-                        int(e["population"]),
-                        format_number_fr(int(e["population"])) + " habitants",
-                        unit="habitants",
-                        year=pop_year,
-                        source=geo_source,
-                    )
-                )
-            figures.append(
-                _figure("Communes dans le département", n_in, text, year=cog, source=cog_source)
-            )
+        )
+    return figures
 
-    level = unit_type
-    ben = beneficiaries_by_unit(dep)
-    mask = (ben["level"] == level) & (ben["code"] == code)
-    if level == "territory":
-        mask &= ben["scheme_id"] == scheme_id
+
+def _epci_commune_figures(dep: Department, code: str) -> list[dict[str, Any]]:
+    row = dep.epci.loc[dep.epci["siren_epci"] == code]
+    if row.empty:
+        return []
+    cog, cog_source = _cog(dep)
+    geo_source, pop_year = _geo_source(dep)
+    figures = []
+    e = row.iloc[0]
+    n_in = int(e["n_communes_in_dept"])
+    text = format_number_fr(n_in)
+    if bool(e["crosses_border"]):
+        text += f" (sur {format_number_fr(int(e['n_communes']))} au total)"
+        figures.append(
+            _figure(
+                "Population de l'EPCI entier",
+                int(e["population"]),
+                format_number_fr(int(e["population"])) + " habitants",
+                unit="habitants",
+                year=pop_year,
+                source=geo_source,
+            )
+        )
+    figures.append(_figure("Communes dans le département", n_in, text, year=cog, source=cog_source))
+    return figures
+
+
+def _beneficiary_figures(
+    dep: Department, unit_type: str, code: str, scheme_id: str | None
+) -> list[dict[str, Any]]:
+    """Counts of the unit (secrecy applied) and their rate per 1 000 inhabitants."""
+    figures = []
+    beneficiaries = beneficiaries_by_unit(dep)
+    mask = (beneficiaries["level"] == unit_type) & (beneficiaries["code"] == code)
+    if unit_type == "territory":
+        mask &= beneficiaries["scheme_id"] == scheme_id
     for r in (
-        ben.loc[mask]
+        beneficiaries.loc[mask]
         .sort_values(["indicator", "year"], ascending=[True, False])
         .itertuples(index=False)
     ):
@@ -534,7 +586,14 @@ def key_figures(
                     **common,
                 )
             )
+    return figures
 
+
+def _table_figures(
+    dep: Department, unit_type: str, code: str, scheme_id: str | None
+) -> list[dict[str, Any]]:
+    """Rows of ``figures.csv`` for the unit."""
+    figures = []
     fig = dep.figures
     mask = (fig["unit_type"] == unit_type) & (fig["code"] == code)
     if unit_type == "territory":

@@ -17,7 +17,7 @@ from core.indicators import (
     key_figures,
     unit_population,
 )
-from core.package.departments import Department
+from core.package import Department
 from core.secrecy import SECRECY_LABEL_FR
 from tests.core.package_fixture import BENEFICIARIES_CSV, edit
 

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from core.package.departments import Department
+from core.package import Department
 from core.plan import (
     actions_for,
     axe_options,
