@@ -262,7 +262,12 @@ def estimate_commune_counts(
     if rows.empty:
         return _typed_estimates(empty)
     schemes = list(dict.fromkeys(rows["scheme_id"]))
-    chosen = scheme_id or (dep.default_scheme if dep.default_scheme in schemes else schemes[0])
+    if scheme_id:
+        chosen = scheme_id
+    elif dep.default_scheme is not None and dep.default_scheme in schemes:
+        chosen = dep.default_scheme
+    else:
+        chosen = schemes[0]
     rows = rows.loc[rows["scheme_id"] == chosen]
     spread = _Spreading(
         dep,

@@ -58,7 +58,7 @@ def format_count(value: object, suppressed: bool = False) -> str:
     """French text of one count: ``1 234``, :data:`SECRECY_LABEL_FR` or « inconnu »."""
     if suppressed:
         return SECRECY_LABEL_FR
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return "inconnu"
     number = float(value)  # type: ignore[arg-type]
     text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"

@@ -111,15 +111,17 @@ def fatal_problem(file: str, what: str, todo: str, column: str | None = None) ->
 class _BySeverity:
     """``errors`` (rejected rows or files) and ``warnings`` (rows kept) of ``problems``."""
 
-    problems: list[Problem]
+    def _all(self) -> list[Problem]:
+        """Every problem (``problems`` of the subclass, a field or a property)."""
+        raise NotImplementedError
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self._all() if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return [p for p in self._all() if p.severity == "warning"]
 
 
 @dataclass
@@ -145,6 +147,9 @@ class FileReport(_BySeverity):
     problems: list[Problem] = field(default_factory=list)
     present: bool = True
 
+    def _all(self) -> list[Problem]:
+        return self.problems
+
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_kept + self.rows_rejected:
             raise ValueError(
@@ -168,6 +173,9 @@ class LoadReport(_BySeverity):
     def problems(self) -> list[Problem]:
         """All problems, file by file."""
         return [p for f in self.files for p in f.problems]
+
+    def _all(self) -> list[Problem]:
+        return self.problems
 
     def file(self, name: str) -> FileReport:
         """Report of one file, by name (``KeyError`` if absent)."""

@@ -28,7 +28,7 @@ def check_unit_codes(
         if not isinstance(code, str):
             continue
         if level == "departement":
-            codes[i] = _departement_code(check, i, code, dept)
+            codes[i] = _department_code(check, i, code, dept)
         elif level == "territory":
             _check_territory_code(check, i, code, territory_keys)
         elif level == "epci":
@@ -46,7 +46,7 @@ def check_unit_codes(
     frame["code"] = pd.Series(codes, index=frame.index, dtype="str")
 
 
-def _departement_code(check: TableCheck, i: int, code: str, dept: str) -> str:
+def _department_code(check: TableCheck, i: int, code: str, dept: str) -> str:
     fixed = code.zfill(2) if code.isdigit() else code.upper()
     if fixed != dept:
         check.add(
