@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.indicators import key_figures
+from core.key_figures import key_figures
 from core.plan import actions_for, node_label
 from core.secrecy import SECRECY_NOTE_FR
 from exports.safety import ExportError, check_beneficiary_frame, check_counts, safe_filename

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from dash import html
 
-from core.indicators import key_figures
+from core.key_figures import key_figures
 from core.plan import actions_for
 from layers import LAYERS
 from layers import beneficiaries as benef_layer
