@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.formatting import format_number_fr
+
 #: Shown in place of a suppressed count, on screen and in exports.
 SECRECY_LABEL_FR = "< seuil (secret statistique)"
 SECRECY_NOTE_FR = "Les effectifs inférieurs à {threshold} sont masqués (secret statistique)."
@@ -61,8 +63,7 @@ def format_count(value: object, suppressed: bool = False) -> str:
     if value is None or pd.isna(value):
         return "inconnu"
     number = float(value)  # type: ignore[arg-type]
-    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return format_number_fr(number, 0 if number.is_integer() else 1)
 
 
 def format_counts(values: pd.Series, threshold: int) -> pd.Series:

@@ -8,6 +8,8 @@ from typing import Literal
 
 import pandas as pd
 
+from core.formatting import format_number_fr
+
 Severity = Literal["error", "warning"]
 
 #: Where package authors find the documentation of every file and column.
@@ -160,7 +162,7 @@ class FileReport(_BySeverity):
 
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
     word = singular if n <= 1 else (plural or singular + "s")
-    return f"{n:,}".replace(",", "\u202f") + " " + word
+    return format_number_fr(n) + " " + word
 
 
 @dataclass
