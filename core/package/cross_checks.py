@@ -294,6 +294,7 @@ def check_rules(
     arrondissements: set[str],
     site_schemes: set[str],
 ) -> None:
+    """The ``value`` of each rule of ``territory_rules.csv`` names a known unit or scheme."""
     frame = rules.frame
     for i in np.flatnonzero(rules.live()).tolist():
         rule, value = frame["rule"].iat[i], frame["value"].iat[i]
