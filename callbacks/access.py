@@ -7,7 +7,7 @@ from dataclasses import replace
 from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
-from core.access import MODES
+from core.access.params import MODES
 from layers import DEFAULT_VISIBLE, access_times
 from server import registry
 from ui import access_panels, ids, layout

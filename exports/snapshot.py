@@ -450,7 +450,7 @@ class Snapshot:
         summary = figs["summary"]
         scenario = ""
         if a.has_scenario:
-            from core.access import Scenario
+            from core.access.scenario import Scenario
 
             names = dict(zip(dep.communes["code_insee"], dep.communes["nom"], strict=True))
             frame = v.destinations.frame

@@ -66,7 +66,8 @@ def _road_engine(dep) -> tuple:
             f"compilez un extrait OpenStreetMap avec {compile_cmd} (voir README), ou "
             "choisissez le vol d'oiseau.",
         )
-    from core.access.roads import RoadEngine, RoadGraph, RoadNetworkError
+    from core.access.road_engine import RoadEngine
+    from core.access.road_graph import RoadGraph, RoadNetworkError
 
     try:
         return RoadEngine(RoadGraph.load(path)), (), ()

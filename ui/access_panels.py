@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from core.access import Scenario
+from core.access.scenario import Scenario
 from core.access.destinations import KIND_LABELS_FR
 from layers import access_times
 from layers.formatting import fmt_count, fmt_float, fmt_int

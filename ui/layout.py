@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dash import dcc, html
 
-from core.access import DAYS_FR, MODES
+from core.access.opening_hours import DAYS_FR
+from core.access.params import MODES
 from core.plan import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
 from layers.style import PARTNER_GROUPS

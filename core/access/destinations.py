@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.access import DAYS_FR, Places, select_open
+from core.access.model import Places
+from core.access.opening_hours import DAYS_FR, select_open
 from core.plan import digital_points_visible, filter_partners
 
 #: Columns of :attr:`DestinationSet.frame`.

@@ -13,34 +13,23 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-import core.access as access
-from core.access import (
-    DAYS_FR,
+from core.access import straight_line
+from core.access.coverage import AccessSummary, coverage_by_unit, summary
+from core.access.matrix_engine import ImportedMatrixEngine
+from core.access.matrix_file import load_time_matrix
+from core.access.model import Engine, ModelInfo, Nearest, Places
+from core.access.opening_hours import DAYS_FR, open_on, select_open
+from core.access.params import (
     DEFAULT_THRESHOLD_MIN,
     MODES,
     PARAM_RANGES,
-    AccessComputation,
     AccessParamError,
-    AccessResult,
-    AccessSummary,
-    Engine,
-    ImportedMatrixEngine,
-    ModelInfo,
-    Nearest,
-    Places,
-    Scenario,
-    StraightLineEngine,
-    coverage_by_unit,
-    difference,
-    load_time_matrix,
-    open_on,
-    select_open,
-    suggest_sites,
-    summary,
     validate_params,
-    weighted_mean,
-    weighted_median,
 )
+from core.access.scenario import AccessComputation, AccessResult, Scenario, difference
+from core.access.straight_line import StraightLineEngine
+from core.access.suggest import suggest_sites
+from core.access.weighted_stats import weighted_mean, weighted_median
 from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 
 TO_WGS84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
@@ -221,7 +210,7 @@ def test_matrix_by_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> N
     rng = np.random.default_rng(5)
     origins, dests = random_places(rng, 101, "o"), random_places(rng, 7, "d")
     whole = StraightLineEngine().matrix(origins, dests)
-    monkeypatch.setattr(access, "_CHUNK_CELLS", 10)
+    monkeypatch.setattr(straight_line, "_CHUNK_CELLS", 10)
     blocks = StraightLineEngine().matrix(origins, dests)
     np.testing.assert_array_equal(whole, blocks)
 

@@ -12,21 +12,16 @@ import numpy as np
 import pytest
 from pyproj import Geod, Transformer
 
-from core.access import Engine, Places, nearest_from_matrix
-from core.access.roads import (
+from core.access.model import Engine, Places, nearest_from_matrix
+from core.access.road_compile import compile_pbf, default_crs, way_rule
+from core.access.road_engine import RoadEngine, RoadNearest, multi_source_minutes, node_matrix
+from core.access.road_graph import (
     CAR_SPEEDS_KMH,
     CLOSED_ACCESS,
     EXCLUDED_SERVICE,
     OSRM_SPEED_FACTOR,
-    RoadEngine,
     RoadGraph,
-    RoadNearest,
     RoadNetworkError,
-    compile_pbf,
-    default_crs,
-    multi_source_minutes,
-    node_matrix,
-    way_rule,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
