@@ -66,7 +66,7 @@ from core.access.scenario import (
     hypothetical_name,
 )
 from core.access.straight_line import StraightLineEngine
-from core.access.suggest import Suggestion, SuggestionResult, suggest_sites
+from core.access.suggest import Candidates, Suggestion, SuggestionResult, suggest_sites
 from core.access.weighted_stats import weighted_mean, weighted_median
 
 __all__ = [
@@ -87,6 +87,7 @@ __all__ = [
     "AccessParamError",
     "AccessResult",
     "AccessSummary",
+    "Candidates",
     "Engine",
     "ImportedMatrixEngine",
     "MatrixReport",

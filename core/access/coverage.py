@@ -262,6 +262,57 @@ class AccessSummary:
         return lines
 
 
+def _sort_units(
+    by_unit: pd.DataFrame, beneficiaries: pd.Series
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Units (used, count hidden, no time, no commune) for the beneficiary-weighted time."""
+    b = pd.to_numeric(beneficiaries, errors="coerce").astype("Float64")
+    hidden: list[str] = []
+    no_time: list[str] = []
+    no_commune: list[str] = []
+    used: list[str] = []
+    for u in dict.fromkeys([*by_unit.index, *b.index]):
+        count = b.get(u, pd.NA)
+        if u not in by_unit.index:
+            if not pd.isna(count):
+                no_commune.append(u)
+            continue
+        if pd.isna(count):
+            hidden.append(u)
+        elif not math.isfinite(by_unit.at[u, "mean_min"]):
+            no_time.append(u)
+        else:
+            used.append(u)
+    return used, hidden, no_time, no_commune
+
+
+def _caveat_fr(
+    names: Mapping[str, str], hidden: list[str], no_time: list[str], no_commune: list[str]
+) -> str:
+    """The French caveat of the beneficiary-weighted time, naming the units left out."""
+    caveat = (
+        "Temps moyen d'un bénéficiaire : estimation qui suppose qu'au sein de chaque unité "
+        "les bénéficiaires sont répartis comme la population."
+    )
+
+    def listing(ids: list[str]) -> str:
+        return ", ".join(names.get(u, u) for u in ids)
+
+    if hidden:
+        caveat += (
+            f" Unités non prises en compte car leur effectif est inconnu ou masqué (secret "
+            f"statistique) : {listing(hidden)}."
+        )
+    if no_time:
+        caveat += f" Unités sans temps calculable, non prises en compte : {listing(no_time)}."
+    if no_commune:
+        caveat += (
+            f" Unités dont les communes sont inconnues, non prises en compte : "
+            f"{listing(no_commune)}."
+        )
+    return caveat
+
+
 def summary(
     result_minutes: AccessResult | pd.Series | np.ndarray,
     units: pd.Series,
@@ -287,45 +338,8 @@ def summary(
     by_unit = coverage_by_unit(
         minutes, units, population, threshold, beneficiaries=beneficiaries, model=model
     )
-    b = pd.to_numeric(beneficiaries, errors="coerce").astype("Float64")
-    names = unit_names or {}
-    hidden: list[str] = []
-    no_time: list[str] = []
-    no_commune: list[str] = []
-    all_units = list(dict.fromkeys([*by_unit.index, *b.index]))
-    used: list[str] = []
-    for u in all_units:
-        count = b.get(u, pd.NA)
-        if u not in by_unit.index:
-            if not pd.isna(count):
-                no_commune.append(u)
-            continue
-        if pd.isna(count):
-            hidden.append(u)
-        elif not math.isfinite(by_unit.at[u, "mean_min"]):
-            no_time.append(u)
-        else:
-            used.append(u)
-    caveat = (
-        "Temps moyen d'un bénéficiaire : estimation qui suppose qu'au sein de chaque unité "
-        "les bénéficiaires sont répartis comme la population."
-    )
-
-    def listing(ids: list[str]) -> str:
-        return ", ".join(names.get(u, u) for u in ids)
-
-    if hidden:
-        caveat += (
-            f" Unités non prises en compte car leur effectif est inconnu ou masqué (secret "
-            f"statistique) : {listing(hidden)}."
-        )
-    if no_time:
-        caveat += f" Unités sans temps calculable, non prises en compte : {listing(no_time)}."
-    if no_commune:
-        caveat += (
-            f" Unités dont les communes sont inconnues, non prises en compte : "
-            f"{listing(no_commune)}."
-        )
+    used, hidden, no_time, no_commune = _sort_units(by_unit, beneficiaries)
+    caveat = _caveat_fr(unit_names or {}, hidden, no_time, no_commune)
     if used:
         sub = by_unit.loc[used]
         bu = sub["beneficiaries"].to_numpy(dtype=float)

@@ -368,6 +368,40 @@ def _missing_pairs_warning(name: str, missing: int, size: int) -> Problem:
     )
 
 
+def _row_checks(
+    table: _Table, positions: dict[str, int], file_name: str
+) -> tuple[MatrixRowChecks, np.ndarray, np.ndarray, np.ndarray]:
+    """Row checks started with the width check; raw origin, destination and minutes cells."""
+    header, rows = table.header or [], table.rows
+
+    def column(key: str) -> np.ndarray:
+        i = positions[key]
+        return np.array([r[i].strip() if i < len(r) else "" for r in rows], dtype=object)
+
+    checks = MatrixRowChecks(
+        file_name,
+        np.asarray(table.starts, dtype=np.int64),
+        {k: header[i].strip() for k, i in positions.items()},
+    )
+    checks.check_width(rows, len(header), table.sep)
+    return checks, column("origine"), column("destination"), column("minutes")
+
+
+def _filled_matrix(
+    communes: list[str],
+    dests: list[str],
+    codes: np.ndarray,
+    dest_ids: np.ndarray,
+    minutes: np.ndarray,
+) -> np.ndarray:
+    """Commune × destination minutes of the kept rows (``inf`` for pairs not given)."""
+    matrix = np.full((len(communes), len(dests)), np.inf)
+    r = pd.Index(communes).get_indexer(codes)
+    c = pd.Index(dests).get_indexer(dest_ids)
+    matrix[r, c] = minutes
+    return matrix
+
+
 def load_time_matrix(
     source: str | bytes | os.PathLike[str],
     *,
@@ -418,21 +452,9 @@ def load_time_matrix(
     positions = _header_positions(table.header or [])
     if _header_fails(table, positions, problems, report):
         return None, report
-    header, rows = table.header or [], table.rows
-
-    def column(key: str) -> np.ndarray:
-        i = positions[key]
-        return np.array([r[i].strip() if i < len(r) else "" for r in rows], dtype=object)
-
-    orig_raw, dest_raw, min_raw = column("origine"), column("destination"), column("minutes")
-    checks = MatrixRowChecks(
-        file_name,
-        np.asarray(table.starts, dtype=np.int64),
-        {k: header[i].strip() for k, i in positions.items()},
-    )
-    checks.check_width(rows, len(header), table.sep)
-    codes, padded = checks.check_origins(orig_raw, commune_codes)
     known_dest = [str(d) for d in destination_ids]
+    checks, orig_raw, dest_raw, min_raw = _row_checks(table, positions, file_name)
+    codes, padded = checks.check_origins(orig_raw, commune_codes)
     checks.check_destinations(dest_raw, known_dest)
     minutes = checks.check_minutes(min_raw)
     checks.check_duplicates(codes, dest_raw)
@@ -440,9 +462,8 @@ def load_time_matrix(
     if warning is not None:
         problems.append(warning)
     kept = np.flatnonzero(~checks.rejected)
-    report.rows_read = len(rows)
-    report.rows_kept = len(kept)
-    report.rows_rejected = len(rows) - len(kept)
+    report.rows_read, report.rows_kept = len(table.rows), len(kept)
+    report.rows_rejected = len(table.rows) - len(kept)
     if not len(kept):
         problems.append(
             _file_problem(
@@ -455,10 +476,7 @@ def load_time_matrix(
         return None, report
     communes = list(dict.fromkeys(map(str, commune_codes)))
     dests = list(dict.fromkeys(known_dest))
-    matrix = np.full((len(communes), len(dests)), np.inf)
-    r = pd.Index(communes).get_indexer(codes[kept])
-    c = pd.Index(dests).get_indexer(dest_raw[kept])
-    matrix[r, c] = minutes[kept]
+    matrix = _filled_matrix(communes, dests, codes[kept], dest_raw[kept], minutes[kept])
     report.missing_pairs = int(matrix.size - len(kept))
     if report.missing_pairs:
         problems.append(_missing_pairs_warning(file_name, report.missing_pairs, matrix.size))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -31,7 +31,7 @@ class Places:
     ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    names: np.ndarray = field(default=None)  # type: ignore[assignment]
+    names: np.ndarray = field(default=None)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         ids = np.asarray(self.ids, dtype=object)
@@ -79,15 +79,10 @@ class Places:
         )
 
 
-_TRANSFORMERS: dict[str, Transformer] = {}
-
-
+@lru_cache(maxsize=8)
 def _transformer(crs: str) -> Transformer:
-    t = _TRANSFORMERS.get(crs)
-    if t is None:
-        t = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        _TRANSFORMERS[crs] = t
-    return t
+    """WGS 84 → ``crs`` transformer, built once per CRS (building one costs milliseconds)."""
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
 
 
 @dataclass(frozen=True)

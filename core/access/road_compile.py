@@ -271,12 +271,88 @@ def compile_pbf(
     _check_pbf(path)
     if crs is not None:
         crs = _metric_crs(crs, path.name)
-    speeds = dict(CAR_SPEEDS_KMH if speeds is None else speeds)
-    factor = OSRM_SPEED_FACTOR if speed_factor is None else float(speed_factor)
-    if factor <= 0 or any(not (v > 0) for v in speeds.values()):
-        raise ValueError("speeds and speed_factor must be positive")
+    speeds, factor = _checked_speeds(speeds, speed_factor)
     ways = _read_ways(path, speeds)
+    e = _way_edges(ways, factor, path.name)
+    tails, heads, weights = e["tails"], e["heads"], e["weights"]
+    node_lon, node_lat, n_read = e["lon"], e["lat"], len(e["node_ids"])
+    # Largest strongly connected component: elsewhere a trip may be unable to return.
+    tails, heads, weights, old, n_scc = _largest_component(tails, heads, weights, n_read)
+    n_contracted = 0
+    if contract:
+        tails, heads, weights, kept = _contract(tails, heads, weights, n_scc)
+        n_contracted = n_scc - len(kept)
+        old = old[kept]
+    crs = crs or default_crs(node_lon[old], node_lat[old])
+    to_crs = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    x, y = to_crs.transform(node_lon[old], node_lat[old])
+    counts = {
+        "ways": len(ways["way_len"]),
+        "ways_by_class": ways["classes"],
+        "segments": int(e["segments"]),
+        "nodes_read": int(n_read),
+        "nodes_outside_largest_component": int(n_read - n_scc),
+        "nodes_contracted": int(n_contracted),
+        "nodes": int(len(old)),
+        "edges": int(len(tails)),
+    }
+    meta = _graph_meta(path, ways, speeds, factor, crs, counts)
+    return RoadGraph.from_edges(
+        tails, heads, weights, x, y, crs=crs, meta=meta, node_ids=e["node_ids"][old]
+    )
 
+
+def _checked_speeds(
+    speeds: Mapping[str, float] | None, speed_factor: float | None
+) -> tuple[dict[str, float], float]:
+    """Speed table (km/h) and factor, defaults filled; ``ValueError`` unless positive."""
+    table = dict(CAR_SPEEDS_KMH if speeds is None else speeds)
+    factor = OSRM_SPEED_FACTOR if speed_factor is None else float(speed_factor)
+    if factor <= 0 or any(not (v > 0) for v in table.values()):
+        raise ValueError("speeds and speed_factor must be positive")
+    return table, factor
+
+
+def _largest_component(
+    tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Edges of the largest strongly connected component, renumbered; old node positions."""
+    keep = _largest_scc(tails, heads, n)
+    tails, heads, weights, old = _subgraph(tails, heads, weights, keep)
+    return tails, heads, weights, old, len(old)
+
+
+def _graph_meta(
+    path: Path,
+    ways: dict[str, Any],
+    speeds: dict[str, float],
+    factor: float,
+    crs: str,
+    counts: dict[str, Any],
+) -> dict[str, Any]:
+    """What a compiled graph says about itself: source file, speeds, CRS, counts, date."""
+    return {
+        "format": GRAPH_FORMAT,
+        "source": {
+            **_file_facts(path),
+            "osm_replication_timestamp": ways["replication"],
+            "latest_way_timestamp": ways["latest"],
+        },
+        "speeds_kmh": speeds,
+        "speed_factor": factor,
+        "length": "geodesic, WGS 84 ellipsoid",
+        "crs": crs,
+        "counts": counts,
+        "compiled_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def _way_edges(ways: dict[str, Any], factor: float, file: str) -> dict[str, Any]:
+    """Directed edges (minutes) between consecutive located nodes of the same way.
+
+    Returns tails, heads, weights (deduplicated), node ids and lon/lat of the nodes read,
+    and the number of way segments.
+    """
     refs, lon, lat, way_len = ways["refs"], ways["lon"], ways["lat"], ways["way_len"]
     n_ways = len(way_len)
     # Segments between consecutive nodes of the same way, both located.
@@ -285,8 +361,8 @@ def compile_pbf(
     seg = a[(way_of[a] == way_of[a + 1]) & np.isfinite(lon[a]) & np.isfinite(lon[a + 1])]
     if len(seg) == 0:
         raise road_error(
-            path.name,
-            f"L'extrait {quote(path.name)} ne contient aucune route praticable en voiture",
+            file,
+            f"L'extrait {quote(file)} ne contient aucune route praticable en voiture",
             "vérifier que l'extrait couvre bien le département et contient le réseau "
             "routier (chemins highway=* de type route, rue ou autoroute)",
         )
@@ -308,47 +384,16 @@ def compile_pbf(
     heads = np.concatenate([v[fwd], u[bwd]])
     weights = np.concatenate([minutes[fwd], minutes[bwd]])
     tails, heads, weights = dedupe_edges(tails, heads, weights)
-    n_read = len(node_ids)
 
-    # Largest strongly connected component: elsewhere a trip may be unable to return.
-    keep = _largest_scc(tails, heads, n_read)
-    tails, heads, weights, old = _subgraph(tails, heads, weights, keep)
-    n_scc = len(old)
-    n_contracted = 0
-    if contract:
-        tails, heads, weights, kept = _contract(tails, heads, weights, n_scc)
-        n_contracted = n_scc - len(kept)
-        old = old[kept]
-
-    crs = crs or default_crs(node_lon[old], node_lat[old])
-    to_crs = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    x, y = to_crs.transform(node_lon[old], node_lat[old])
-    meta = {
-        "format": GRAPH_FORMAT,
-        "source": {
-            **_file_facts(path),
-            "osm_replication_timestamp": ways["replication"],
-            "latest_way_timestamp": ways["latest"],
-        },
-        "speeds_kmh": speeds,
-        "speed_factor": factor,
-        "length": "geodesic, WGS 84 ellipsoid",
-        "crs": crs,
-        "counts": {
-            "ways": n_ways,
-            "ways_by_class": ways["classes"],
-            "segments": int(len(seg)),
-            "nodes_read": int(n_read),
-            "nodes_outside_largest_component": int(n_read - n_scc),
-            "nodes_contracted": int(n_contracted),
-            "nodes": int(len(old)),
-            "edges": int(len(tails)),
-        },
-        "compiled_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+    return {
+        "tails": tails,
+        "heads": heads,
+        "weights": weights,
+        "node_ids": node_ids,
+        "lon": node_lon,
+        "lat": node_lat,
+        "segments": len(seg),
     }
-    return RoadGraph.from_edges(
-        tails, heads, weights, x, y, crs=crs, meta=meta, node_ids=node_ids[old]
-    )
 
 
 def _largest_scc(tails: np.ndarray, heads: np.ndarray, n: int) -> np.ndarray:

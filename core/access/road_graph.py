@@ -341,28 +341,9 @@ class RoadGraph:
         indptr, indices, minutes = data["indptr"], data["indices"], data["minutes"]
         x, y = data["x"], data["y"]
         node_ids = data.get("node_ids", np.empty(0, dtype=np.int64))
-        arrays = (indptr, indices, minutes, x, y, node_ids)
-        if any(a.ndim != 1 for a in arrays):
-            raise bad("un tableau n'a pas une dimension")
-        kinds = (indptr, indices, node_ids)
-        if any(a.dtype.kind not in "iu" for a in kinds) or any(
-            a.dtype.kind != "f" for a in (minutes, x, y)
-        ):
-            raise bad("types de tableaux inattendus")
-        n = len(x)
-        if len(indptr) != n + 1 or len(y) != n or len(node_ids) not in (0, n):
-            raise bad("le nombre de nœuds diffère d'un tableau à l'autre")
-        m = len(indices)
-        if len(minutes) != m or indptr[0] != 0 or indptr[-1] != m:
-            raise bad("le nombre d'arcs diffère d'un tableau à l'autre")
-        if np.any(np.diff(indptr) < 0):
-            raise bad("les pointeurs d'arcs (indptr) ne sont pas croissants")
-        if m and (indices.min() < 0 or indices.max() >= n):
-            raise bad("un arc pointe vers un nœud inexistant")
-        if not np.all(np.isfinite(minutes)) or (m and minutes.min() < 0):
-            raise bad("un temps de parcours est négatif ou non fini")
-        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-            raise bad("une coordonnée de nœud n'est pas finie")
+        what = _array_inconsistency(indptr, indices, minutes, x, y, node_ids)
+        if what:
+            raise bad(what)
         crs = str(data["crs"])
         try:
             CRS.from_user_input(crs)
@@ -384,6 +365,40 @@ class RoadGraph:
             meta=meta,
             node_ids=node_ids.astype(np.int64),
         )
+
+
+def _array_inconsistency(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    minutes: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    node_ids: np.ndarray,
+) -> str | None:
+    """What makes the CSR arrays of a graph file inconsistent (French), or None."""
+    arrays = (indptr, indices, minutes, x, y, node_ids)
+    if any(a.ndim != 1 for a in arrays):
+        return "un tableau n'a pas une dimension"
+    kinds = (indptr, indices, node_ids)
+    if any(a.dtype.kind not in "iu" for a in kinds) or any(
+        a.dtype.kind != "f" for a in (minutes, x, y)
+    ):
+        return "types de tableaux inattendus"
+    n = len(x)
+    if len(indptr) != n + 1 or len(y) != n or len(node_ids) not in (0, n):
+        return "le nombre de nœuds diffère d'un tableau à l'autre"
+    m = len(indices)
+    if len(minutes) != m or indptr[0] != 0 or indptr[-1] != m:
+        return "le nombre d'arcs diffère d'un tableau à l'autre"
+    if np.any(np.diff(indptr) < 0):
+        return "les pointeurs d'arcs (indptr) ne sont pas croissants"
+    if m and (indices.min() < 0 or indices.max() >= n):
+        return "un arc pointe vers un nœud inexistant"
+    if not np.all(np.isfinite(minutes)) or (m and minutes.min() < 0):
+        return "un temps de parcours est négatif ou non fini"
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return "une coordonnée de nœud n'est pas finie"
+    return None
 
 
 def dedupe_edges(

@@ -18,7 +18,7 @@ from core.access.model import (
 from core.access.params import (
     DEFAULT_THRESHOLD_MIN,
 )
-from core.access.suggest import SuggestionResult, suggest_sites
+from core.access.suggest import Candidates, SuggestionResult, suggest_sites
 
 # --------------------------------------------------------------------------------------
 # What-if
@@ -283,13 +283,11 @@ class AccessComputation:
             keep = ~np.isin(ids, np.asarray(list(exclude), dtype=object))
             cm, ids, names = cm[:, keep], ids[keep], names[keep]
         return suggest_sites(
-            cm,
+            Candidates(cm, ids, names),
             current.minutes,
             w,
             threshold,
             k,
-            ids,
-            names,
             weights_label=weights_label,
             model=self.model,
         )

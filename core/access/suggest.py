@@ -94,14 +94,61 @@ class SuggestionResult:
         return frame
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Places where a new site could go, with the minutes a site there would give.
+
+    Attributes
+    ----------
+    minutes : numpy.ndarray
+        ``(n, c)`` minutes from each origin to a site placed at each candidate.
+    ids, names : sequence of str
+        One id and one name per candidate column.
+    """
+
+    minutes: np.ndarray
+    ids: Sequence[str] | np.ndarray
+    names: Sequence[str] | np.ndarray
+
+
+def _checked_inputs(
+    candidates: Candidates, current_minutes: np.ndarray, weights: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(candidate minutes, current minutes copy, weights ≥ 0) after shape checks."""
+    cm = np.asarray(candidates.minutes, dtype=float)
+    cur = np.asarray(current_minutes, dtype=float).copy()
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    w = np.where(w > 0, w, 0.0)
+    n = len(cur)
+    if cm.ndim != 2 or cm.shape[0] != n or len(w) != n:
+        raise ValueError("candidate_minutes must be (n, c) with n = len(current_minutes)")
+    c = cm.shape[1]
+    if len(candidates.ids) != c or len(candidates.names) != c:
+        raise ValueError("one id and one name per candidate column")
+    if isinstance(k, bool) or int(k) != k or k < 0:
+        raise ValueError(f"k must be a non-negative integer, got {k!r}")
+    return cm, cur, w
+
+
+def _best_candidate(
+    gain: np.ndarray, drop: np.ndarray, chosen: np.ndarray
+) -> tuple[int, float, float]:
+    """(column, gain, drop) of the best candidate not chosen yet (ties: larger drop, first)."""
+    gain[chosen] = -np.inf
+    best_gain = gain.max()
+    tied = gain >= best_gain - 1e-9 * max(1.0, abs(best_gain))
+    d = np.where(tied, drop, -np.inf)
+    best_drop = d.max()
+    tied &= d >= best_drop - 1e-9 * max(1.0, abs(best_drop))
+    return int(np.flatnonzero(tied)[0]), float(best_gain), float(best_drop)
+
+
 def suggest_sites(
-    candidate_minutes: np.ndarray,
+    candidates: Candidates,
     current_minutes: np.ndarray,
     weights: np.ndarray,
     threshold: float,
     k: int,
-    candidate_ids: Sequence[str],
-    candidate_names: Sequence[str],
     *,
     weights_label: str = "population",
     model: ModelInfo | None = None,
@@ -110,8 +157,8 @@ def suggest_sites(
 
     Parameters
     ----------
-    candidate_minutes : numpy.ndarray
-        ``(n, c)`` minutes from each origin to a site placed at each candidate.
+    candidates : Candidates
+        ``(n, c)`` minutes from each origin to a site at each candidate, ids and names.
     current_minutes : numpy.ndarray
         ``(n,)`` minutes to the nearest current destination.
     weights : numpy.ndarray
@@ -120,7 +167,6 @@ def suggest_sites(
         An origin is covered when its time is ``≤ threshold``.
     k : int
         Number of sites to suggest (fewer when no candidate improves anything).
-    candidate_ids, candidate_names : sequence of str
 
     Returns
     -------
@@ -135,18 +181,7 @@ def suggest_sites(
     possible coverage with ``k`` sites; each step is one matrix–vector product.
     """
     threshold = check_threshold(threshold)
-    cm = np.asarray(candidate_minutes, dtype=float)
-    cur = np.asarray(current_minutes, dtype=float).copy()
-    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    w = np.where(w > 0, w, 0.0)
-    n = len(cur)
-    if cm.ndim != 2 or cm.shape[0] != n or len(w) != n:
-        raise ValueError("candidate_minutes must be (n, c) with n = len(current_minutes)")
-    c = cm.shape[1]
-    if len(candidate_ids) != c or len(candidate_names) != c:
-        raise ValueError("one id and one name per candidate column")
-    if isinstance(k, bool) or int(k) != k or k < 0:
-        raise ValueError(f"k must be a non-negative integer, got {k!r}")
+    cm, cur, w = _checked_inputs(candidates, current_minutes, weights, k)
     within = cm <= threshold
     capped = np.where(np.isfinite(cm), cm, _UNREACHABLE_MIN)
     covered = cur <= threshold
@@ -157,41 +192,23 @@ def suggest_sites(
         return cov, (cov / total if total > 0 else math.nan), weighted_mean(cur, w)
 
     cov0, share0, mean0 = state()
-    chosen = np.zeros(c, dtype=bool)
+    chosen = np.zeros(cm.shape[1], dtype=bool)
     out: list[Suggestion] = []
-    for _ in range(min(int(k), c)):
+    for _ in range(min(int(k), cm.shape[1])):
         gain = (w * ~covered) @ within
         cur_capped = np.where(np.isfinite(cur), cur, _UNREACHABLE_MIN)
         drop = w @ np.maximum(cur_capped[:, None] - capped, 0.0)
-        gain[chosen] = -np.inf
-        best_gain = gain.max()
-        tied = gain >= best_gain - 1e-9 * max(1.0, abs(best_gain))
-        d = np.where(tied, drop, -np.inf)
-        best_drop = d.max()
-        tied &= d >= best_drop - 1e-9 * max(1.0, abs(best_drop))
-        j = int(np.flatnonzero(tied)[0])
+        j, best_gain, best_drop = _best_candidate(gain, drop, chosen)
         if best_gain <= 0 and best_drop <= 0:
             break
         chosen[j] = True
         covered |= within[:, j]
         cur = np.minimum(cur, cm[:, j])
-        cov, share, mean = state()
         out.append(
             Suggestion(
-                str(candidate_ids[j]),
-                str(candidate_names[j]),
-                float(max(best_gain, 0.0)),
-                cov,
-                share,
-                mean,
+                str(candidates.ids[j]), str(candidates.names[j]), max(best_gain, 0.0), *state()
             )
         )
-    method = (
-        f"Sélection gloutonne : à chaque étape, la commune candidate qui place le plus de "
-        f"{weights_label} à {_num_fr(threshold)} min ou moins est retenue (à égalité, celle "
-        "qui réduit le plus le temps total) ; un site hypothétique est placé au point "
-        "représentatif de la commune. Ce n'est pas une optimisation exacte."
-    )
     return SuggestionResult(
         suggestions=tuple(out),
         covered_before=cov0,
@@ -201,5 +218,14 @@ def suggest_sites(
         threshold=threshold,
         weights_label=weights_label,
         model=model,
-        method_fr=method,
+        method_fr=_method_fr(weights_label, threshold),
+    )
+
+
+def _method_fr(weights_label: str, threshold: float) -> str:
+    return (
+        f"Sélection gloutonne : à chaque étape, la commune candidate qui place le plus de "
+        f"{weights_label} à {_num_fr(threshold)} min ou moins est retenue (à égalité, celle "
+        "qui réduit le plus le temps total) ; un site hypothétique est placé au point "
+        "représentatif de la commune. Ce n'est pas une optimisation exacte."
     )

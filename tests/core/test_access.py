@@ -28,7 +28,7 @@ from core.access.params import (
 )
 from core.access.scenario import AccessComputation, AccessResult, Scenario, difference
 from core.access.straight_line import StraightLineEngine
-from core.access.suggest import suggest_sites
+from core.access.suggest import Candidates, suggest_sites
 from core.access.weighted_stats import weighted_mean, weighted_median
 from core.package.departments import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 
@@ -695,9 +695,9 @@ def test_suggestions_properties(seed: int) -> None:
     w = rng.integers(0, 1000, size=n).astype(float)
     ids = [f"c{j}" for j in range(c)]
     names = [f"Commune {j}" for j in range(c)]
-    one = suggest_sites(cm, cur, w, 30, 1, ids, names)
+    one = suggest_sites(Candidates(cm, ids, names), cur, w, 30, 1)
     assert one.suggestions[0].id == ids[_brute_best_single(cm, cur, w, 30)]
-    res = suggest_sites(cm, cur, w, 30, 4, ids, names, weights_label="population")
+    res = suggest_sites(Candidates(cm, ids, names), cur, w, 30, 4, weights_label="population")
     gains = [s.gain for s in res.suggestions]
     assert all(a >= b - 1e-9 for a, b in itertools.pairwise(gains))
     chosen = [ids.index(s.id) for s in res.suggestions]
@@ -715,7 +715,7 @@ def test_suggestions_properties(seed: int) -> None:
         assert s.name == f"Commune {chosen[k - 1]}"
     # Brute force over every pair: greedy is within the 1 - 1/e guarantee.
     best_pair = max(_coverage(cm, cur, w, 30, p) for p in itertools.combinations(range(c), 2))
-    two = suggest_sites(cm, cur, w, 30, 2, ids, names)
+    two = suggest_sites(Candidates(cm, ids, names), cur, w, 30, 2)
     gained = two.suggestions[-1].covered_after - two.covered_before
     assert gained >= (1 - 1 / math.e) * (best_pair - two.covered_before) - 1e-9
 
@@ -725,15 +725,22 @@ def test_suggestions_tie_break_and_stop() -> None:
     w = np.array([1.0, 1.0])
     # Candidates 0 and 1 both cover origin 0; 1 brings origin 1 closer (tie-break).
     cm = np.array([[10.0, 10.0, 60.0], [60.0, 40.0, 60.0]])
-    res = suggest_sites(cm, cur, w, 30, 3, ["a", "b", "c"], ["A", "B", "C"], model=None)
+    res = suggest_sites(Candidates(cm, ["a", "b", "c"], ["A", "B", "C"]), cur, w, 30, 3, model=None)
     assert [s.id for s in res.suggestions] == ["b"]  # then nothing improves: search stops
     assert res.suggestions[0].gain == 1.0 and res.share_before == 0.0
     # Equal everything: candidate order.
     same = suggest_sites(
-        np.array([[5.0, 5.0]]), np.array([50.0]), np.array([1.0]), 30, 1, ["x", "y"], ["X", "Y"]
+        Candidates(np.array([[5.0, 5.0]]), ["x", "y"], ["X", "Y"]),
+        np.array([50.0]),
+        np.array([1.0]),
+        30,
+        1,
     )
     assert same.suggestions[0].id == "x"
-    assert suggest_sites(cm, cur, w, 30, 0, ["a", "b", "c"], ["A", "B", "C"]).suggestions == ()
+    assert (
+        suggest_sites(Candidates(cm, ["a", "b", "c"], ["A", "B", "C"]), cur, w, 30, 0).suggestions
+        == ()
+    )
 
 
 def test_computation_suggest_uses_scenario_and_model() -> None:
