@@ -17,9 +17,14 @@ from pyproj import Transformer
 
 from callbacks.access import scenario_after_click, show_figures
 from callbacks.map_view import view_patch
-from core.access import MODES, StraightLineEngine
-from core.access.destinations import commune_places
-from core.access.roads import RoadEngine, RoadGraph
+from core.access import package_engines
+from core.access.destinations import commune_places, select_destinations
+from core.access.package_engines import MATRIX_FILE, ROAD_GRAPH_FILE
+from core.access.params import MODES
+from core.access.road_engine import RoadEngine
+from core.access.road_graph import RoadGraph
+from core.access.straight_line import StraightLineEngine
+from core.access.unit_figures import units_of
 from core.package.departments import load_department
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
@@ -100,6 +105,7 @@ def _patch(entry, meta, access: AccessState, scheme: str | None = None):
         "territory",
         "white-bg",
         access,
+        access_service=entry.access,
     )
 
 
@@ -150,7 +156,7 @@ def test_access_traces_exist_hidden_and_empty_when_off(e41, off_meta):
 def test_access_layer_on_draws_every_commune(e41):
     dep = e41.dep
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    fig = build_figure(dep, e41.assets, state, DEFAULT_VISIBLE)
+    fig = build_figure(dep, e41.assets, state, DEFAULT_VISIBLE, access=e41.access.view_for(state))
     meta = fig["layout"]["meta"]
     choro, dests, added, removed = (fig["data"][i] for i in slots(meta, "access"))
     assert all(t["visible"] is True for t in (choro, dests, added, removed))
@@ -183,8 +189,9 @@ def test_access_layer_on_draws_every_commune(e41):
 
 def test_minutes_are_capped_at_twice_the_threshold(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, threshold=10))
-    fields = at.choropleth_fields(dep, state)
+    fields = at.choropleth_fields(state, svc.view_for(state))
     best = _straight_minutes(dep, _mds(dep)).min(axis=1)
     assert (best > 20).sum() > 10, "the case must exercise the cap"
     assert fields["zmax"] == 20
@@ -247,10 +254,11 @@ def test_switching_access_off_empties_and_hides_the_layer(e41, off_meta):
 
 def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     dep = e41.dep
+    svc = e41.access
     choro = slots(off_meta, "access")[0]
     base = AccessState(enabled=True, terminal_min=5.0)
     _, meta_on = _patch(e41, off_meta, base, "mds_2024")
-    before = at.view(dep, "mds_2024", (), base).after.minutes
+    before = svc.view("mds_2024", (), base).after.minutes
     i = int(before.argmax())
     code = dep.communes["code_insee"].iloc[i]
     assert before[i] > 30, "the commune farthest from every MDS"
@@ -260,7 +268,7 @@ def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     ops = _ops(patch)
     z = np.asarray(_value(ops, choro, "z"))
     assert z[i] == 5.0
-    after = at.view(dep, "mds_2024", (), scenario).after.minutes
+    after = svc.view("mds_2024", (), scenario).after.minutes
     assert after[i] == pytest.approx(5.0)
     assert (after <= before + 1e-9).all(), "adding a site never lengthens a trip"
     assert (after < before - 1e-9).sum() >= 2, "neighbours gain too"
@@ -269,14 +277,16 @@ def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     (added_slot,) = slots(off_meta, "access:added")
     assert _value(ops, added_slot, "customdata") == [["access_added", code]]
     assert _value(ops, added_slot, "lon") == [round(float(dep.communes["rep_lon"].iloc[i]), 5)]
-    text = at.choropleth_fields(dep, ViewState(scheme_id="mds_2024", access=scenario))["text"][i]
+    scenario_state = ViewState(scheme_id="mds_2024", access=scenario)
+    text = at.choropleth_fields(scenario_state, svc.view_for(scenario_state))["text"][i]
     assert "Site hypothétique" in text and "min gagnées" in text
 
 
 def test_removing_a_site_never_shortens_a_trip(e41):
     dep = e41.dep
+    svc = e41.access
     base = AccessState(enabled=True)
-    v = at.view(dep, "mds_2024", (), dataclasses.replace(base, removed=("sites:mds_vendome",)))
+    v = svc.view("mds_2024", (), dataclasses.replace(base, removed=("sites:mds_vendome",)))
     before, after = v.before.minutes, v.after.minutes
     assert (after >= before - 1e-9).all()
     served = np.asarray(v.before.nearest_id == "sites:mds_vendome")
@@ -285,7 +295,8 @@ def test_removing_a_site_never_shortens_a_trip(e41):
     np.testing.assert_array_equal(after[~served], before[~served])
     assert "sites:mds_vendome" not in set(v.after.nearest_id)
     removed = dataclasses.replace(base, removed=("sites:mds_vendome",))
-    points = at.points_fields(dep, ViewState(scheme_id="mds_2024", access=removed))
+    removed_state = ViewState(scheme_id="mds_2024", access=removed)
+    points = at.points_fields(dep, removed_state, svc.view_for(removed_state))
     assert len(points[0]["lon"]) == 11
     assert points[2]["customdata"] == [["access_removed", "sites:mds_vendome"]]
 
@@ -296,7 +307,7 @@ def test_removing_a_site_never_shortens_a_trip(e41):
 @pytest.fixture(scope="module")
 def dests_41(e41):
     access = AccessState(enabled=True, destinations=("sites", "digital", "partners:social"))
-    return at.computation(e41.dep, "mds_2024", (), access)[1]
+    return e41.access.computation("mds_2024", (), access)[1]
 
 
 def test_click_on_a_commune_toggles_a_hypothetical_site(dests_41):
@@ -354,8 +365,9 @@ def _territory_beneficiaries(dep) -> dict[str, float]:
 
 def test_figures_view_states_model_threshold_and_equity(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True))
-    children, messages = access_panels.figures_view(dep, state)
+    children, messages = access_panels.figures_view(svc, state)
     assert messages == []
     text = _text(children)
     assert "vol d'oiseau" in text and "58 km/h" in text and "1,343" in text
@@ -374,7 +386,7 @@ def test_figures_view_states_model_threshold_and_equity(e41):
     # they live like the population within each territory.
     benef = _territory_beneficiaries(dep)
     assert len(benef) == 5 and sum(benef.values()) == 9294
-    units = at.units_of(dep, "mdcs_2019")["territory"].reindex(dep.communes["code_insee"])
+    units = units_of(dep, "mdcs_2019")["territory"].reindex(dep.communes["code_insee"])
     means = {}
     for name in benef:
         sel = (units == name).to_numpy()
@@ -394,7 +406,7 @@ def test_figures_view_states_model_threshold_and_equity(e41):
 
 def test_figures_without_beneficiaries_have_no_equity_line(e41):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    children, _ = access_panels.figures_view(e41.dep, state)
+    children, _ = access_panels.figures_view(e41.access, state)
     text = _text(children)
     assert "12 destination(s) : 12 sites départementaux." in text
     assert "pondéré par les bénéficiaires" not in text
@@ -403,13 +415,14 @@ def test_figures_without_beneficiaries_have_no_equity_line(e41):
 
 def test_figures_view_with_a_scenario_shows_before_and_after(e41):
     dep = e41.dep
+    svc = e41.access
     access = AccessState(enabled=True, added=("41251",), removed=("sites:mdcs_vendome",))
-    children, _ = access_panels.figures_view(dep, ViewState(scheme_id="mdcs_2019", access=access))
+    children, _ = access_panels.figures_view(svc, ViewState(scheme_id="mdcs_2019", access=access))
     text = _text(children)
     assert "Scénario" in text
     name = dep.communes.set_index("code_insee").at["41251", "nom"]
     assert f"ajout d'un site hypothétique à {name} ; retrait de MDCS de Vendôme." in text
-    v = at.view(dep, "mdcs_2019", (), access)
+    v = svc.view("mdcs_2019", (), access)
     pop = dep.communes["population"].to_numpy(dtype=float)
     then, now = pop[v.before.minutes > 30].sum(), pop[v.after.minutes > 30].sum()
     assert then != now
@@ -423,14 +436,14 @@ def test_figures_view_with_a_scenario_shows_before_and_after(e41):
 
 def test_figures_view_reports_bad_parameters_in_french(e41):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, speed_kmh=500))
-    children, messages = access_panels.figures_view(e41.dep, state)
+    children, messages = access_panels.figures_view(e41.access, state)
     assert children is None
     assert "vitesse 500 km/h hors de la plage admise" in _text(messages)
 
 
 def test_commune_table_lists_every_commune(e41):
     access = AccessState(enabled=True, added=("41251",))
-    table = access_panels.commune_table(e41.dep, ViewState(scheme_id="mds_2024", access=access))
+    table = access_panels.commune_table(e41.access, ViewState(scheme_id="mds_2024", access=access))
     rows = _find(table, html.Tr)
     assert len(rows) == 1 + 267
     assert "Gain (min)" in _text(rows[0])
@@ -448,11 +461,12 @@ def _rows(children) -> list[list[str]]:
 
 def test_suggestions_are_ranked_by_non_increasing_gain(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True))
-    children, store = access_panels.suggestions_view(dep, state, 3, "population")
+    children, store = access_panels.suggestions_view(svc, state, 3, "population")
     rows = _rows(children)
     assert len(rows) == 3 == len(store["ids"])
-    result, label, estimated = at.suggest(dep, state, 3, "population")
+    result, label, estimated = svc.suggest(state, 3, "population")
     assert (label, estimated) == ("habitants", False)
     gains = [s.gain for s in result.suggestions]
     assert gains == sorted(gains, reverse=True) and gains[-1] > 0
@@ -461,10 +475,10 @@ def test_suggestions_are_ranked_by_non_increasing_gain(e41):
     assert store["ids"] == [s.id for s in result.suggestions]
     # Each gain is the population newly within 30 min once the site is added.
     pop = dep.communes["population"].to_numpy(dtype=float)
-    covered = pop[at.view(dep, "mdcs_2019", (), state.access).after.minutes <= 30].sum()
+    covered = pop[svc.view("mdcs_2019", (), state.access).after.minutes <= 30].sum()
     for k, s in enumerate(result.suggestions, start=1):
         access = dataclasses.replace(state.access, added=tuple(store["ids"][:k]))
-        now = pop[at.view(dep, "mdcs_2019", (), access).after.minutes <= 30].sum()
+        now = pop[svc.view("mdcs_2019", (), access).after.minutes <= 30].sum()
         assert now - covered == pytest.approx(s.gain)
         assert now == pytest.approx(s.covered_after)
         covered = now
@@ -473,20 +487,21 @@ def test_suggestions_are_ranked_by_non_increasing_gain(e41):
 @pytest.mark.parametrize("k", [0, 11, -1, "11"])
 def test_suggestions_outside_1_to_10_give_a_french_warning(e41, k):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    children, store = access_panels.suggestions_view(e41.dep, state, k, "population")
+    children, store = access_panels.suggestions_view(e41.access, state, k, "population")
     assert store is None
     assert _text(children) == "Nombre de sites : choisissez entre 1 et 10."
 
 
 def test_beneficiary_weighted_suggestions_respect_secrecy(e41):
     dep = e41.dep
+    svc = e41.access
     threshold = dep.secrecy_threshold
     assert threshold == 11
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True, threshold=45))
-    children, store = access_panels.suggestions_view(dep, state, 3, "beneficiaries")
+    children, store = access_panels.suggestions_view(svc, state, 3, "beneficiaries")
     text = _text(children)
     assert "estimation" in text
-    result, label, estimated = at.suggest(dep, state, 3, "beneficiaries")
+    result, label, estimated = svc.suggest(state, 3, "beneficiaries")
     assert estimated and "bénéficiaires" in label
     gains = [s.gain for s in result.suggestions]
     assert any(0 < g < threshold for g in gains), "the case must hit the secrecy threshold"
@@ -538,15 +553,16 @@ def road_dep(tmp_path_factory):
     shutil.copytree(config.DATA_DIR / FOLDER_41, folder)
     dep = load_department(folder, geo_dirs=(config.GEO_DIR,))
     graph = synthetic_grid(dep)
-    graph.save(folder / at.ROAD_GRAPH_FILE)
+    graph.save(folder / ROAD_GRAPH_FILE)
     return dep, graph
 
 
 def test_road_engine_from_the_package(road_dep):
     dep, graph = road_dep
+    svc = at.service_for(dep)
     assert graph.n_nodes > 3000
     access = AccessState(enabled=True, engine="road")
-    v = at.view(dep, "mds_2024", (), access)
+    v = svc.view("mds_2024", (), access)
     assert v.ok, v.problems
     assert v.problems == ()
     assert v.model.engine == "road"
@@ -562,29 +578,32 @@ def test_road_engine_from_the_package(road_dep):
     assert (minutes <= upper + 1e-3).all()
     assert (minutes > straight + 0.1).mean() > 0.5, "road times differ from straight lines"
     # Same times as the engine queried directly.
-    sites = at.computation(dep, "mds_2024", (), access)[1].places
+    sites = svc.computation("mds_2024", (), access)[1].places
     direct = RoadEngine(graph).nearest(commune_places(dep), sites)
     np.testing.assert_allclose(minutes, direct.minutes, rtol=1e-9)
 
 
 def test_road_engine_in_figures_and_map(road_dep):
     dep, graph = road_dep
+    svc = at.service_for(dep)
     state = ViewState(
         scheme_id="mds_2024", access=AccessState(enabled=True, engine="road", mode="walk")
     )
-    children, messages = access_panels.figures_view(dep, state)
+    children, messages = access_panels.figures_view(svc, state)
     assert messages == []
     text = _text(children)
     assert "réseau routier OpenStreetMap (grille synthétique de test" in text
     assert "distance à vol d'oiseau ×" not in text
     assert "Le réseau routier donne des temps en voiture ; le mode choisi est ignoré." in text
-    fig = build_figure(dep, MapAssets.build(dep), state, DEFAULT_VISIBLE)
+    fig = build_figure(
+        dep, MapAssets.build(dep), state, DEFAULT_VISIBLE, access=svc.view_for(state)
+    )
     choro = fig["data"][slots(fig["layout"]["meta"], "access")[0]]
     assert len(choro["locations"]) == 267
     # A hypothetical site on the road graph, at the commune's point: the trip is the leg
     # to the nearest node and back (the road engine does not shortcut a zero-length trip).
     added = dataclasses.replace(state.access, added=("41251",))
-    v = at.view(dep, "mds_2024", (), added)
+    v = svc.view("mds_2024", (), added)
     i = list(dep.communes["code_insee"]).index("41251")
     leg = RoadEngine(graph).snap(commune_places(dep).take([i])).minutes[0]
     assert 0 < leg < 3.5
@@ -595,27 +614,29 @@ def test_road_engine_in_figures_and_map(road_dep):
 
 def test_road_engine_without_graph_names_the_compile_script(imported_dep):
     dep, _ = imported_dep
-    assert not (Path(dep.path) / at.ROAD_GRAPH_FILE).exists()
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="road"))
+    svc = at.service_for(dep)
+    assert not (Path(dep.path) / ROAD_GRAPH_FILE).exists()
+    v = svc.view("mds_2024", (), AccessState(enabled=True, engine="road"))
     assert not v.ok
     (problem,) = v.problems
     assert "Aucun graphe routier pour Loir-et-Cher" in problem
     assert "scripts/compile_roads.py" in problem
     children, messages = access_panels.figures_view(
-        dep, ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="road"))
+        svc, ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="road"))
     )
     assert children is None
     assert "scripts/compile_roads.py" in _text(messages)
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="road"))
-    assert at.choropleth_fields(dep, state)["locations"] == []
+    assert at.choropleth_fields(state, svc.view_for(state))["locations"] == []
 
 
 def test_damaged_road_graph_is_a_french_message(tmp_path):
     folder = tmp_path / FOLDER_41
     shutil.copytree(config.DATA_DIR / FOLDER_41, folder)
-    (folder / at.ROAD_GRAPH_FILE).write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / ROAD_GRAPH_FILE).write_bytes(b"PK\x03\x04 not really a zip")
     dep = load_department(folder, geo_dirs=(config.GEO_DIR,))
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="road"))
+    svc = at.service_for(dep)
+    v = svc.view("mds_2024", (), AccessState(enabled=True, engine="road"))
     assert not v.ok
     (problem,) = v.problems
     assert "roads.npz" in problem and "endommagé" in problem
@@ -639,7 +660,7 @@ def imported_dep(tmp_path_factory):
     sites = _mds(dep)
     minutes = 2 * StraightLineEngine("car").matrix(
         commune_places(dep),
-        at.select_destinations(dep, ["sites"], scheme_id="mds_2024").places,
+        select_destinations(dep, ["sites"], scheme_id="mds_2024").places,
     )
     lines = ["origine;destination;minutes"]
     codes = dep.communes["code_insee"].tolist()
@@ -651,14 +672,15 @@ def imported_dep(tmp_path_factory):
         f"{codes[0]};mds_blois;-3",  # line 3207: negative minutes
         f"{codes[0]};{sites['site_id'][0]};0,5",  # line 3208: pair already on line 2
     ]
-    (folder / at.MATRIX_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / MATRIX_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return dep, np.round(minutes, 2)
 
 
 def test_imported_matrix_from_the_package(imported_dep):
     dep, written = imported_dep
+    svc = at.service_for(dep)
     access = AccessState(enabled=True, engine="imported")
-    v = at.view(dep, "mds_2024", (), access)
+    v = svc.view("mds_2024", (), access)
     assert v.ok
     assert v.model.engine == "imported"
     assert "access_matrix.csv" in v.model.text_fr
@@ -674,8 +696,9 @@ def test_imported_matrix_from_the_package(imported_dep):
 
 def test_imported_matrix_bad_rows_are_shown_in_french(imported_dep):
     dep, _ = imported_dep
+    svc = at.service_for(dep)
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="imported"))
-    v = at.view(dep, "mds_2024", (), state.access)
+    v = svc.view("mds_2024", (), state.access)
     assert v.ok
     assert len(v.problems) == 3, v.problems
     unknown, negative, duplicate = v.problems
@@ -684,7 +707,7 @@ def test_imported_matrix_bad_rows_are_shown_in_french(imported_dep):
     assert "ligne 3207" in negative and "durée négative" in negative
     assert "ligne 3208" in duplicate and "déjà donnée ligne 2" in duplicate
     # The figures still show, and the rejected rows are listed as warnings beside them.
-    children, messages = access_panels.figures_view(dep, state)
+    children, messages = access_panels.figures_view(svc, state)
     assert children is not None
     assert "temps importés du fichier « access_matrix.csv »" in _text(children)
     assert [_text(m) for m in messages] == list(v.problems)
@@ -692,28 +715,31 @@ def test_imported_matrix_bad_rows_are_shown_in_french(imported_dep):
 
 def test_imported_matrix_is_read_once_per_package(imported_dep, monkeypatch):
     dep, _ = imported_dep
-    at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="imported"))
+    svc = at.service_for(dep)
+    svc.view("mds_2024", (), AccessState(enabled=True, engine="imported"))
     calls = []
     monkeypatch.setattr(
-        at.core_access, "load_time_matrix", lambda *a, **k: calls.append(a) or (None, None)
+        package_engines, "load_time_matrix", lambda *a, **k: calls.append(a) or (None, None)
     )
     for day in (0, 1, 2):  # new parameters, new computations: the file is not read again
-        v = at.view(dep, "mdcs_2019", (), AccessState(enabled=True, engine="imported", day=day))
+        v = svc.view("mdcs_2019", (), AccessState(enabled=True, engine="imported", day=day))
         assert v.ok and v.model.engine == "imported"
     assert calls == []
 
 
 def test_imported_matrix_says_hypothetical_sites_are_unknown(imported_dep):
     dep, _ = imported_dep
+    svc = at.service_for(dep)
     access = AccessState(enabled=True, engine="imported", added=("41251",))
-    v = at.view(dep, "mds_2024", (), access)
+    v = svc.view("mds_2024", (), access)
     np.testing.assert_array_equal(v.after.minutes, v.before.minutes)
     assert any("sites hypothétiques ne figurent pas dans access_matrix.csv" in n for n in v.notes)
 
 
 def test_imported_engine_without_matrix_file(road_dep):
     dep, _ = road_dep
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="imported"))
+    svc = at.service_for(dep)
+    v = svc.view("mds_2024", (), AccessState(enabled=True, engine="imported"))
     assert not v.ok
     assert "Aucune matrice de temps importée pour Loir-et-Cher" in v.problems[0]
     assert "access_matrix.csv" in v.problems[0]
