@@ -493,7 +493,7 @@ def _add_destinations(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
     """Destinations used by the access times."""
     state = snapshot.state
     if snapshot.access is not None and snapshot.access.ok:
-        v = snapshot.service.view_for(state)
+        v = snapshot.access_service.view_for(state)
         dests = v.destinations.frame if v.destinations is not None else None
         if dests is not None and len(dests):
             dests = dests[~dests["dest_id"].isin(state.access.removed)]

@@ -426,12 +426,6 @@ class Snapshot:
 
     # ---- access -----------------------------------------------------------------------
 
-    @property
-    def service(self) -> AccessService:
-        """The access service (set in ``__post_init__``)."""
-        assert self.access_service is not None
-        return self.access_service
-
     @cached_property
     def access(self) -> AccessInfo | None:
         """Model, figures and notes of the access times (None when access is off)."""
@@ -439,7 +433,7 @@ class Snapshot:
         if not a.enabled:
             return None
         dep = self.dep
-        v = self.service.view_for(self.state)
+        v = self.access_service.view_for(self.state)
         dests = ()
         if v.destinations is not None:
             dests = tuple(str(n) for n in v.destinations.frame["name"])
@@ -459,7 +453,7 @@ class Snapshot:
                 problems=tuple(v.problems),
                 ok=False,
             )
-        figs = self.service.figures(self.state)
+        figs = self.access_service.figures(self.state)
         summary = figs["summary"]
         scenario = ""
         if a.has_scenario:
@@ -559,7 +553,7 @@ class Snapshot:
             check_beneficiary_frame(frame, dep.secrecy_threshold, "la couche Bénéficiaires")
             out["beneficiaries"] = frame
         if state.access.enabled:
-            frame = self.service.frame(state)
+            frame = self.access_service.frame(state)
             if "minutes" in frame.columns and frame["minutes"].notna().any():
                 out["access"] = frame
         return out
@@ -571,14 +565,8 @@ class Snapshot:
         with the selected unit outlined in black."""
         from layers import view_for_bounds
 
-        fig = build_figure(
-            self.dep,
-            self.assets,
-            self.state,
-            self.visible,
-            "white-bg",
-            access=self.service.view_for(self.state),
-        )
+        view = self.access_service.view_for(self.state)
+        fig = build_figure(self.dep, self.assets, self.state, self.visible, "white-bg", access=view)
         centre, zoom = view_for_bounds(self.assets.bounds, width, height)
         layout = fig["layout"]
         layout["map"] = {**layout["map"], "center": centre, "zoom": zoom}

@@ -40,7 +40,7 @@ def test_csv_round_trip_equals_the_layer_frame(data41, snap41):
 
 
 def test_access_csv_round_trip_keeps_minutes_numeric(data41, snap41):
-    expected = snap41.service.frame(snap41.state)
+    expected = snap41.access_service.frame(snap41.state)
     got = read_csv(data41["access.csv"], dtype={"code_insee": str, "siren_epci": str})
     assert list(got.columns) == list(expected.columns)
     assert got["minutes"].dtype == float
