@@ -112,8 +112,12 @@ def _naive_loop(dep, dest_lon, dest_lat, k_min_per_m: float) -> np.ndarray:
 
 
 def _what_if_rows() -> list[dict[str, Any]]:
-    rows = []
     engine = StraightLineEngine("car")
+    return _what_if_rows_41(engine) + _what_if_rows_71(engine)
+
+
+def _what_if_rows_41(engine: StraightLineEngine) -> list[dict[str, Any]]:
+    rows = []
     k = engine.minutes_per_metre
     dep = load_department(DEFAULT_DATA_DIR / "41-loir-et-cher", [DEFAULT_GEO_DIR])
     c = dep.communes
@@ -162,9 +166,14 @@ def _what_if_rows() -> list[dict[str, Any]]:
             None,
         )
     )
+    return rows
 
-    # Sizing of the brief: ~600 communes × ~100 destinations (71, sites drawn from its
-    # commune points since its package lists a single site).
+
+def _what_if_rows_71(engine: StraightLineEngine) -> list[dict[str, Any]]:
+    """Sizing of the brief: ~600 communes × ~100 destinations (71, sites drawn from its
+    commune points since its package lists a single site)."""
+    rows = []
+    k = engine.minutes_per_metre
     dep71 = load_department(DEFAULT_DATA_DIR / "71-saone-et-loire", [DEFAULT_GEO_DIR])
     c71 = dep71.communes
     o71 = Places(
