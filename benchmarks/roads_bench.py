@@ -21,14 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from scipy.spatial import cKDTree
+
+from core.access.model import Places
+from core.access.road_compile import compile_pbf
+from core.access.road_engine import RoadEngine, multi_source_minutes
+from core.access.road_graph import RoadGraph
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-from scipy.spatial import cKDTree  # noqa: E402
-
-from core.access import Places  # noqa: E402
-from core.access.roads import RoadEngine, RoadGraph, compile_pbf, multi_source_minutes  # noqa: E402
 
 PASS_MS = 100.0  # multi-source pass on 100,000+ nodes
 NX_RATIO = 10.0  # speed-up over networkx

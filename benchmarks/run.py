@@ -31,7 +31,6 @@ from callbacks.map_view import switch_departement, update_view  # noqa: E402
 from layers import (  # noqa: E402
     DEFAULT_VISIBLE,
     ViewState,
-    access_times,  # noqa: E402
     build_figure,
 )
 from server import registry  # noqa: E402
@@ -119,8 +118,10 @@ def dashboard() -> bool:
 
         access = AccessState(enabled=True, destinations=("sites", "digital"))
         state = ViewState(access=access)
-        meta = build_figure(dep, entry.assets, state, visible)["layout"]["meta"]
-        minutes = access_times.frame(dep, state)
+        meta = build_figure(
+            dep, entry.assets, state, visible, access=entry.access.view_for(state)
+        )["layout"]["meta"]
+        minutes = entry.access.frame(state)
         far = str(minutes.sort_values("minutes").iloc[-1]["code_insee"])
         scenario = {"added": [far], "removed": []}
 
@@ -143,7 +144,10 @@ def dashboard() -> bool:
 
         def what_if_naive(dep=dep, entry=entry, far=far):
             added = AccessState(enabled=True, destinations=("sites", "digital"), added=(far,))
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(access=added)))
+            naive = ViewState(access=added)
+            fig = go.Figure(
+                build_figure(dep, entry.assets, naive, access=entry.access.view_for(naive))
+            )
             return fig.to_json().encode()
 
         ok &= measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)

@@ -7,8 +7,8 @@ from dataclasses import replace
 from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
-from core.access import MODES
-from layers import DEFAULT_VISIBLE, access_times
+from core.access.params import MODES
+from layers import DEFAULT_VISIBLE
 from server import registry
 from ui import access_panels, ids, layout
 from viewstate.url import UrlView, format_query, parse_query
@@ -40,7 +40,7 @@ def show_figures(scheme, axes, *rest):
     if not access.enabled:
         return None, None
     state = view_state(scheme, axes, "rate", [], "territory", access)
-    return access_panels.figures_view(entry.dep, state)
+    return access_panels.figures_view(entry.access, state)
 
 
 def _dest_for_point(dests, layer: str, point_id: str) -> str | None:
@@ -110,7 +110,7 @@ def update_scenario(
     if not custom or len(custom) < 2 or entry is None:
         return no_update
     access = access_state(*values, scenario)
-    _comp, dests, _p, _n = access_times.computation(entry.dep, scheme, axes or (), access)
+    _comp, dests, _p, _n = entry.access.computation(scheme, axes or (), access)
     new = scenario_after_click(scenario, custom, dests)
     return no_update if new is None else new
 
@@ -203,7 +203,7 @@ def suggest(_n, code, k, weight, scheme, axes, *rest):
         return no_update, no_update, no_update
     access = access_state(*values, scenario)
     state = view_state(scheme, axes, "rate", [], "territory", access)
-    children, store = access_panels.suggestions_view(entry.dep, state, k, weight)
+    children, store = access_panels.suggestions_view(entry.access, state, k, weight)
     return children, store, store is None
 
 

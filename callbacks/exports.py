@@ -73,7 +73,14 @@ def export(
     try:
         if kind in ("png", "pdf"):
             exports.keep_browser_open()  # the first export starts Chromium, later ones reuse it
-        snapshot = exports.Snapshot(entry.dep, entry.assets, state, tuple(visible or ()), selection)
+        snapshot = exports.Snapshot(
+            entry.dep,
+            entry.assets,
+            state,
+            tuple(visible or ()),
+            selection,
+            access_service=entry.access,
+        )
         name, content = export_bytes(snapshot, kind)
     except exports.ExportError as exc:
         return no_update, html.P(str(exc), className="warning")

@@ -110,7 +110,14 @@ def switch_departement(code, visible, benef_mode, estimate, click_level, map_sty
         click_level,
         access_state(*access, None) if access else AccessState(),
     )
-    figure = build_figure(dep, entry.assets, state, visible or (), map_style or "white-bg")
+    figure = build_figure(
+        dep,
+        entry.assets,
+        state,
+        visible or (),
+        map_style or "white-bg",
+        access=entry.access.view_for(state),
+    )
     return (
         figure,
         figure["layout"]["meta"],
@@ -189,23 +196,24 @@ def update_view(scheme, axes, visible, benef_mode, estimate, click_level, map_st
         click_level,
         map_style,
         access_state(*access_values),
+        access_service=entry.access,
     )
     if new_meta == meta:
         return no_update, no_update
     return patch, new_meta
 
 
-def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> bool:
+def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState, view) -> bool:
     """Access traces: the commune polygons are sent when the minutes layer is first drawn;
     afterwards only minutes, hovers and markers travel. Returns whether it is drawn."""
     (choro, *markers) = slots(meta, access_layer.LAYER_ID)
     for index in (choro, *markers):
         patch["data"][index]["visible"] = state.access.enabled
     was_drawn = bool(meta.get("access", {}).get("drawn"))
-    fields = access_layer.choropleth_fields(dep, state)
+    fields = access_layer.choropleth_fields(state, view)
     drawn = bool(fields["locations"])
     if drawn and not was_drawn:
-        trace = access_layer.traces(dep, assets, state)[0]
+        trace = access_layer.traces(dep, assets, state, view)[0]
         fields = {k: v for k, v in trace.items() if k not in ("visible", "meta", "type")}
     elif drawn:  # same communes as drawn: only values and hovers travel
         fields = {k: v for k, v in fields.items() if k not in ("locations", "customdata")}
@@ -213,7 +221,7 @@ def access_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> boo
         fields["geojson"] = access_layer.EMPTY_FC
     for key, value in fields.items():
         patch["data"][choro][key] = value
-    for index, values in zip(markers, access_layer.points_fields(dep, state), strict=True):
+    for index, values in zip(markers, access_layer.points_fields(dep, state, view), strict=True):
         for key, value in values.items():
             patch["data"][index][key] = value
     return drawn
@@ -231,6 +239,7 @@ def view_patch(
     click_level,
     map_style,
     access: AccessState | None = None,
+    access_service=None,
 ) -> tuple[Patch, dict]:
     """The ``Patch`` turning the figure drawn with ``meta`` into the requested view."""
     state = view_state(
@@ -281,7 +290,7 @@ def view_patch(
     new_access.pop("drawn")
     context_changed = state.scheme_id != old_scheme or sorted(state.axes) != old_axes
     if new_access != old_access or (state.access.enabled and context_changed):
-        drawn = access_patch(patch, meta, dep, assets, state)
+        drawn = access_patch(patch, meta, dep, assets, state, access_service.view_for(state))
     new["access"] = {**new_access, "drawn": drawn}
     return patch, new
 

@@ -81,16 +81,16 @@ def table(tab, scheme, axes, visible, benef_mode, estimate, *rest):
     reg = registry.current()
     if tab != "table" or code not in reg.entries:
         return no_update
-    dep = reg.get(code).dep
+    dep, service = reg.get(code).dep, reg.get(code).access
     if scheme not in set(dep.schemes["scheme_id"]):
         scheme = dep.default_scheme
     access = access_state(*access_values, scenario)
     state = view_state(scheme, axes, benef_mode, estimate, "territory", access)
     tables = [panels.table_view(dep, state, visible or ())]
     if access.enabled:
-        figures, _messages = access_panels.figures_view(dep, state)
+        figures, _messages = access_panels.figures_view(service, state)
         if figures:
-            tables = [*figures, access_panels.commune_table(dep, state), *tables]
+            tables = [*figures, access_panels.commune_table(service, state), *tables]
     return tables
 
 

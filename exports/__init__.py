@@ -109,6 +109,7 @@ def snapshots_for_scheme(
             tuple(visible),
             {"type": "territory", "code": code, "scheme": scheme or state.scheme_id},
             created=first.created if first else None,
+            access_service=first.access_service if first else None,
         )
         first = first or snap
         out.append(snap)

@@ -491,11 +491,9 @@ def _add_points(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
 
 def _add_destinations(m: folium.Map, snapshot: Snapshot, frames: dict) -> None:
     """Destinations used by the access times."""
-    dep, state = snapshot.dep, snapshot.state
+    state = snapshot.state
     if snapshot.access is not None and snapshot.access.ok:
-        from layers import access_times
-
-        v = access_times.view(dep, state.scheme_id, state.axes, state.access)
+        v = snapshot.access_service.view_for(state)
         dests = v.destinations.frame if v.destinations is not None else None
         if dests is not None and len(dests):
             dests = dests[~dests["dest_id"].isin(state.access.removed)]

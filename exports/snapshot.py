@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.access.service import AccessService
 from core.key_figures import key_figures
 from core.plan import actions_for, node_label
 from core.secrecy import SECRECY_NOTE_FR
@@ -120,6 +121,9 @@ class Snapshot:
         place's panel (``sites``, ``partners``, ``digital_points``) exports the département.
     created
         Date and time written in every export (now by default).
+    access_service
+        The package's :class:`core.access.service.AccessService` (the registry entry's
+        ``access``); by default a new one for this snapshot.
 
     Raises
     ------
@@ -134,9 +138,12 @@ class Snapshot:
     visible: tuple[str, ...] = DEFAULT_VISIBLE
     selection: Mapping[str, Any] | None = None
     created: datetime | None = None
+    access_service: AccessService | None = None
 
     def __post_init__(self) -> None:
         dep = self.dep
+        if self.access_service is None:
+            object.__setattr__(self, "access_service", access_times.service_for(dep))
         visible = tuple(dict.fromkeys(self.visible))
         unknown = [v for v in visible if v not in TOGGLES]
         if unknown:
@@ -426,7 +433,7 @@ class Snapshot:
         if not a.enabled:
             return None
         dep = self.dep
-        v = access_times.view(dep, self.state.scheme_id, self.state.axes, a)
+        v = self.access_service.view_for(self.state)
         dests = ()
         if v.destinations is not None:
             dests = tuple(str(n) for n in v.destinations.frame["name"])
@@ -446,11 +453,11 @@ class Snapshot:
                 problems=tuple(v.problems),
                 ok=False,
             )
-        figs = access_times.figures(dep, self.state)
+        figs = self.access_service.figures(self.state)
         summary = figs["summary"]
         scenario = ""
         if a.has_scenario:
-            from core.access import Scenario
+            from core.access.scenario import Scenario
 
             names = dict(zip(dep.communes["code_insee"], dep.communes["nom"], strict=True))
             frame = v.destinations.frame
@@ -546,7 +553,7 @@ class Snapshot:
             check_beneficiary_frame(frame, dep.secrecy_threshold, "la couche Bénéficiaires")
             out["beneficiaries"] = frame
         if state.access.enabled:
-            frame = access_times.frame(dep, state)
+            frame = self.access_service.frame(state)
             if "minutes" in frame.columns and frame["minutes"].notna().any():
                 out["access"] = frame
         return out
@@ -558,7 +565,8 @@ class Snapshot:
         with the selected unit outlined in black."""
         from layers import view_for_bounds
 
-        fig = build_figure(self.dep, self.assets, self.state, self.visible, "white-bg")
+        view = self.access_service.view_for(self.state)
+        fig = build_figure(self.dep, self.assets, self.state, self.visible, "white-bg", access=view)
         centre, zoom = view_for_bounds(self.assets.bounds, width, height)
         layout = fig["layout"]
         layout["map"] = {**layout["map"], "center": centre, "zoom": zoom}

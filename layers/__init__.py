@@ -1,7 +1,9 @@
 """Map layers: one module per layer, assembled here into a Plotly figure (plain dicts).
 
 Each layer module exposes ``LAYER_ID``, ``LABEL``, ``frame(dep, state)`` (the data behind
-the layer, also served by the API and the table view) and ``traces(dep, assets, state)``.
+the layer, also served by the API and the table view) and ``traces(dep, assets, state)``;
+the access-time layer draws from a computed view instead (``traces(dep, assets, state,
+view)``, the frame being ``AccessService.frame``).
 Figures are plain dicts (no ``go.Figure`` validation) so that building and serialising them
 stays fast; the trace order is fixed so callbacks can ``Patch`` a layer by index.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from core.access.service import AccessView
 from layers import (
     access_times,
     beneficiaries,
@@ -98,17 +101,25 @@ def build_figure(
     state: ViewState,
     visible: Iterable[str] = DEFAULT_VISIBLE,
     map_style: str = "white-bg",
+    access: AccessView | None = None,
 ) -> dict:
     """The whole figure of a département view, as a plain dict.
 
-    The figure's ``layout.meta`` holds ``{"slots": [meta of trace 0, meta of trace 1, …]}``
-    so callbacks can find a layer's trace indices for partial updates.
+    ``access`` is the state's computed access view (``AccessService.view_for(state)``);
+    without it the access-time traces are empty. The figure's ``layout.meta`` holds
+    ``{"slots": [meta of trace 0, meta of trace 1, …]}`` so callbacks can find a layer's
+    trace indices for partial updates.
     """
     shown = set(visible)
     data: list[dict] = []
     map_layers: list[dict] = []
     for module in LAYER_MODULES:
-        for trace in module.traces(dep, assets, state):
+        drawn_traces = (
+            access_times.traces(dep, assets, state, access)
+            if module is access_times
+            else module.traces(dep, assets, state)
+        )
+        for trace in drawn_traces:
             trace["visible"] = is_visible(trace["meta"], shown, state.access.enabled)
             data.append(trace)
         for layer in getattr(module, "map_layers", lambda *_: [])(dep, assets, state):

@@ -20,12 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from core.access.roads import RoadNetworkError, compile_pbf  # noqa: E402
-from core.formatting import format_number_fr as _n  # noqa: E402
+from core.access.road_compile import compile_pbf
+from core.access.road_graph import RoadNetworkError
+from core.formatting import format_number_fr as _n
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -266,13 +266,17 @@ def _snapshots(args, entry, state, visible) -> list[Snapshot]:
                 + "."
             )
         selection = {"type": "territory", "code": args.territory, "scheme": state.scheme_id}
-        snapshots = [Snapshot(dep, entry.assets, state, visible, selection)]
+        snapshots = [
+            Snapshot(dep, entry.assets, state, visible, selection, access_service=entry.access)
+        ]
     elif args.all:
         snapshots = snapshots_for_scheme(dep, entry.assets, state, visible, state.scheme_id)
         if not snapshots:
             raise UsageError(f"Le découpage « {state.scheme_id} » n'a aucun territoire.")
     else:
-        snapshots = [Snapshot(dep, entry.assets, state, visible, args.selection)]
+        snapshots = [
+            Snapshot(dep, entry.assets, state, visible, args.selection, access_service=entry.access)
+        ]
     return snapshots
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import orjson
 from flask import Flask, Response, request
 
-from layers import LAYERS, ViewState, access_times
+from layers import LAYERS, ViewState
 from layers import beneficiaries as benef_layer
 from layers.geojson import feature_collection, json_safe, points_collection
 from server import registry
@@ -102,7 +102,7 @@ def layer_geojson(code: str, layer: str) -> Response:
     )
     extra: dict = {}
     if layer == "access":
-        fc, extra = _access(dep, state)
+        fc, extra = _access(dep, entry.access, state)
         if fc is None:
             return _error(" ".join(extra["problemes"]), 400)
     elif layer in POLYGON_IDS:
@@ -138,20 +138,20 @@ def _records(frame) -> list[dict]:
     ]
 
 
-def _access(dep, state) -> tuple[dict | None, dict]:
+def _access(dep, service, state) -> tuple[dict | None, dict]:
     """Communes with minutes to the nearest destination; model, figures and scenario."""
     from dataclasses import replace
 
     state = replace(state, access=replace(state.access, enabled=True))
-    v = access_times.view(dep, state.scheme_id, state.axes, state.access)
+    v = service.view_for(state)
     if not v.ok:
         return None, {"problemes": list(v.problems)}
     frame = dep.communes[["code_insee", "geometry"]].merge(
-        access_times.frame(dep, state), on="code_insee"
+        service.frame(state), on="code_insee"
     )
     frame["beyond"] = frame["beyond"].astype(bool)
     fc = feature_collection(frame, "code_insee", _properties(frame))
-    figs = access_times.figures(dep, state)
+    figs = service.figures(state)
     model = v.model
     summary = figs["summary"]
     return fc, {

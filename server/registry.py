@@ -6,17 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.package import Department, PackageError, discover_departments, load_department
-from core.package.problems import Problem
+from core.access.service import AccessService
+from core.package import Department, discover_departments, load_department
+from core.package.problems import PackageError, Problem
+from layers import access_times
 from layers.assets import MapAssets
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One loaded département and its precomputed map assets."""
+    """One loaded département, its precomputed map assets and its access-time service."""
 
     dep: Department
     assets: MapAssets
+    access: AccessService
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class Registry:
             except PackageError as exc:
                 failures[code] = Failure(code, path, tuple(exc.problems))
                 continue
-            entries[code] = Entry(dep, MapAssets.build(dep))
+            entries[code] = Entry(dep, MapAssets.build(dep), access_times.service_for(dep))
         return cls(entries, failures)
 
     def codes(self) -> list[str]:

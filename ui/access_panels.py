@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from core.access import Scenario
 from core.access.destinations import KIND_LABELS_FR
+from core.access.scenario import Scenario
 from layers import access_times
 from layers.formatting import fmt_count, fmt_float, fmt_int
 from ui import labels
@@ -143,14 +143,15 @@ def scenario_text(dep, access, destinations) -> str | None:
     return text.removeprefix("Scénario : ")
 
 
-def figures_view(dep, state):
-    """(figures children, messages children) for the access state."""
-    access = state.access
-    v = access_times.view(dep, state.scheme_id, state.axes, access)
+def figures_view(service, state):
+    """(figures children, messages children) for the access state (``service``: the
+    package's ``AccessService``)."""
+    access, dep = state.access, service.dep
+    v = service.view_for(state)
     messages = [html.P(p, className="warning") for p in v.problems]
     if not v.ok:
         return None, messages
-    figs = access_times.figures(dep, state)
+    figs = service.figures(state)
     dests = v.destinations.frame
     counts = dests["kind"].str.split(":").str[0].value_counts()
     kinds = ", ".join(f"{n} {KIND_LABELS_FR.get(k, k)}" for k, n in counts.items())
@@ -178,16 +179,16 @@ def figures_view(dep, state):
     return children, messages
 
 
-def suggestions_view(dep, state, k, weight):
+def suggestions_view(service, state, k, weight):
     """(children, store) with the k suggested communes and their gains."""
-    access = state.access
+    access, dep = state.access, service.dep
     try:
         k = 3 if k is None or k == "" else int(k)  # 0 is out of range, not « empty »
     except (TypeError, ValueError):
         k = 3
     if not 1 <= k <= 10:
         return html.P("Nombre de sites : choisissez entre 1 et 10.", className="warning"), None
-    found = access_times.suggest(dep, state, k, weight)
+    found = service.suggest(state, k, weight)
     if found is None:
         return (
             html.P(
@@ -273,9 +274,9 @@ def suggestions_view(dep, state, k, weight):
     return children, {"ids": [s.id for s in result.suggestions]}
 
 
-def commune_table(dep, state) -> html.Details:
+def commune_table(service, state) -> html.Details:
     """Every commune with its minutes and nearest destination (the map as a table)."""
-    frame = access_times.frame(dep, state).sort_values("minutes", ascending=False)
+    frame = service.frame(state).sort_values("minutes", ascending=False)
     scenario = "gain" in frame.columns
     head = ["Commune", "Code", "Habitants", "Minutes", "Service le plus proche", "Au-delà"]
     if scenario:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dash import dcc, html
 
-from core.access import DAYS_FR, MODES
+from core.access.opening_hours import DAYS_FR
+from core.access.params import MODES
 from core.plan import actions_for, axe_options
 from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
 from layers.style import PARTNER_GROUPS
@@ -135,7 +136,7 @@ def destination_options(dep) -> list[dict]:
 
 def engine_options(dep) -> list[dict]:
     """Travel-time engines; the road graph and imported matrix only when the package has them."""
-    from layers.access_times import MATRIX_FILE, ROAD_GRAPH_FILE
+    from core.access.package_engines import MATRIX_FILE, ROAD_GRAPH_FILE
 
     have = {
         "straight_line": True,
@@ -325,7 +326,7 @@ def serve_layout(
     state = ViewState(
         scheme_id=scheme, axes=axes, access=access, beneficiaries_mode=view.benef_mode
     )
-    figure = build_figure(dep, assets, state, visible)
+    figure = build_figure(dep, assets, state, visible, access=entry.access.view_for(state))
     if view.map_view is not None:
         lon, lat, zoom = view.map_view
         figure["layout"]["map"]["center"] = {"lon": lon, "lat": lat}

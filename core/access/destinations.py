@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.access import DAYS_FR, Places, select_open
+from core.access.model import Places
+from core.access.opening_hours import DAYS_FR, select_open
 from core.plan import digital_points_visible, filter_partners
 
 #: Columns of :attr:`DestinationSet.frame`.
@@ -95,6 +96,61 @@ def _in_group(typologies: pd.Series, group: str, groups: Mapping[str, Sequence[s
     return codes.isin(listed).to_numpy()
 
 
+def _kind_rows(
+    dep,
+    kind: str,
+    scheme_id: str | None,
+    axes: Sequence[str],
+    partner_groups: Mapping[str, Sequence[str]],
+    notes: list[str],
+) -> pd.DataFrame | None:
+    """Destination rows of one kind (None when left out, with a note saying why)."""
+    if kind == "sites":
+        scheme = scheme_id or dep.default_scheme
+        sites = dep.sites
+        if "scheme_id" in sites.columns:
+            sites = sites[sites["scheme_id"].isna() | (sites["scheme_id"] == scheme)]
+        return _rows(sites, "sites", "site_id", "name", "status")
+    if kind == "digital":
+        if digital_points_visible(dep, axes):
+            return _rows(dep.digital_points, "digital", "id", "nom", None)
+        if len(dep.digital_points):
+            notes.append(
+                "Points d'accès numériques non retenus : ils ne relèvent pas des axes sélectionnés."
+            )
+        return None
+    if kind.startswith("partners:"):
+        group = kind.split(":", 1)[1]
+        data = filter_partners(dep, list(axes))
+        data = data[_in_group(data["typologie"], group, partner_groups)]
+        return _rows(data, kind, "partner_id", "name", None)
+    raise ValueError(f"unknown destination kind: {kind}")
+
+
+def _open_on_day(frame: pd.DataFrame, day: int | None, notes: list[str]) -> pd.DataFrame:
+    """Places open on ``day`` (all when None), flagged ``hours_unknown``; notes appended."""
+    keep, unknown = select_open(
+        frame["horaires"].tolist() if len(frame) else [],
+        frame["itinerance"].tolist() if len(frame) else [],
+        day,
+    )
+    keep = np.asarray(keep, dtype=bool)
+    unknown = np.asarray(unknown, dtype=bool)
+    frame = frame.assign(hours_unknown=unknown if len(frame) else [])
+    if day is not None and len(frame):
+        closed = int((~keep).sum())
+        if closed:
+            notes.append(f"{closed} lieu(x) fermé(s) le {DAYS_FR[day]} d'après leurs horaires.")
+        n_unknown = int((keep & unknown).sum())
+        if n_unknown:
+            notes.append(
+                f"{n_unknown} lieu(x) sans horaires connus comptés comme ouverts le "
+                f"{DAYS_FR[day]} (horaires absents des données)."
+            )
+        frame = frame[keep].reset_index(drop=True)
+    return frame
+
+
 def select_destinations(
     dep,
     kinds: Iterable[str],
@@ -124,54 +180,17 @@ def select_destinations(
         Typologies of each partner group (the UI's grouping); a group listing none is the
         catch-all: partners whose typology is in no other group.
     """
-    kinds = list(dict.fromkeys(kinds))
-    scheme = scheme_id or dep.default_scheme
-    parts: list[pd.DataFrame] = []
     notes: list[str] = []
-    for kind in kinds:
-        if kind == "sites":
-            sites = dep.sites
-            if "scheme_id" in sites.columns:
-                sites = sites[sites["scheme_id"].isna() | (sites["scheme_id"] == scheme)]
-            parts.append(_rows(sites, "sites", "site_id", "name", "status"))
-        elif kind == "digital":
-            if digital_points_visible(dep, axes):
-                parts.append(_rows(dep.digital_points, "digital", "id", "nom", None))
-            elif len(dep.digital_points):
-                notes.append(
-                    "Points d'accès numériques non retenus : ils ne relèvent pas des axes "
-                    "sélectionnés."
-                )
-        elif kind.startswith("partners:"):
-            group = kind.split(":", 1)[1]
-            data = filter_partners(dep, list(axes))
-            data = data[_in_group(data["typologie"], group, partner_groups or {})]
-            parts.append(_rows(data, kind, "partner_id", "name", None))
-        else:
-            raise ValueError(f"unknown destination kind: {kind}")
+    parts = [
+        part
+        for kind in dict.fromkeys(kinds)
+        if (part := _kind_rows(dep, kind, scheme_id, axes, partner_groups or {}, notes)) is not None
+    ]
     frame = (
         pd.concat(parts, ignore_index=True) if parts else _rows(pd.DataFrame(), "", "", "", None)
     )
     frame = frame.dropna(subset=["lon", "lat"]).reset_index(drop=True)
-    keep, unknown = select_open(
-        frame["horaires"].tolist() if len(frame) else [],
-        frame["itinerance"].tolist() if len(frame) else [],
-        day,
-    )
-    keep = np.asarray(keep, dtype=bool)
-    unknown = np.asarray(unknown, dtype=bool)
-    frame = frame.assign(hours_unknown=unknown if len(frame) else [])
-    if day is not None and len(frame):
-        closed = int((~keep).sum())
-        if closed:
-            notes.append(f"{closed} lieu(x) fermé(s) le {DAYS_FR[day]} d'après leurs horaires.")
-        n_unknown = int((keep & unknown).sum())
-        if n_unknown:
-            notes.append(
-                f"{n_unknown} lieu(x) sans horaires connus comptés comme ouverts le "
-                f"{DAYS_FR[day]} (horaires absents des données)."
-            )
-        frame = frame[keep].reset_index(drop=True)
+    frame = _open_on_day(frame, day, notes)
     if len(frame) and (frame["precision"] == "commune").any():
         n = int((frame["precision"] == "commune").sum())
         notes.append(

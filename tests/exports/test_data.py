@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports import Snapshot, write_data
-from layers import DEFAULT_VISIBLE, access_times
+from layers import DEFAULT_VISIBLE
 from layers import communes as communes_layer
 from tests.exports.support import WHEN
 
@@ -40,7 +40,7 @@ def test_csv_round_trip_equals_the_layer_frame(data41, snap41):
 
 
 def test_access_csv_round_trip_keeps_minutes_numeric(data41, snap41):
-    expected = access_times.frame(snap41.dep, snap41.state)
+    expected = snap41.access_service.frame(snap41.state)
     got = read_csv(data41["access.csv"], dtype={"code_insee": str, "siren_epci": str})
     assert list(got.columns) == list(expected.columns)
     assert got["minutes"].dtype == float

@@ -4,8 +4,6 @@ suggestions, and the road / imported-matrix engines read from a département pac
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from pathlib import Path
 
 import numpy as np
 import orjson
@@ -13,43 +11,22 @@ import plotly
 import pytest
 from dash import html
 from dash.development.base_component import Component
-from pyproj import Transformer
 
-from callbacks.access import scenario_after_click, show_figures
+from callbacks.access import scenario_after_click
 from callbacks.map_view import view_patch
-from core.access import MODES, StraightLineEngine
-from core.access.destinations import commune_places
-from core.access.roads import RoadEngine, RoadGraph
-from core.package import load_department
+from core.access.unit_figures import units_of
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
 from layers import access_times as at
-from layers.assets import MapAssets
 from layers.formatting import fmt_count, fmt_float, fmt_int
-from server import registry as registry_mod
-from server import settings as config
+from tests.layers.access_cases import mds_sites, straight_minutes, text_of
 from ui import access_panels
 from viewstate.state import AccessState
 
 ACCESS_METAS = ["access", "access:destinations", "access:added", "access:removed"]
-FOLDER_41 = "41-loir-et-cher"
-#: Car defaults of the straight-line model (sourced in core.access.MODES).
-CAR = MODES["car"]
-TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 
 
 # ---- helpers -------------------------------------------------------------------------
-
-
-def _text(node) -> str:
-    """Visible text of a Dash component tree (strings joined by spaces)."""
-    if node is None:
-        return ""
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list | tuple):
-        return " ".join(_text(n) for n in node)
-    return _text(getattr(node, "children", None))
 
 
 def _find(node, kind) -> list:
@@ -100,21 +77,8 @@ def _patch(entry, meta, access: AccessState, scheme: str | None = None):
         "territory",
         "white-bg",
         access,
+        access_service=entry.access,
     )
-
-
-def _straight_minutes(dep, sites, *, speed_kmh=CAR.speed_kmh, detour=CAR.detour):
-    """(n_communes, n_sites) straight-line minutes, computed here from Lambert-93."""
-    cx, cy = TO_L93.transform(
-        dep.communes["rep_lon"].to_numpy(), dep.communes["rep_lat"].to_numpy()
-    )
-    sx, sy = TO_L93.transform(sites["lon"].to_numpy(), sites["lat"].to_numpy())
-    dist = np.hypot(cx[:, None] - sx[None, :], cy[:, None] - sy[None, :])
-    return dist * detour / (speed_kmh * 1000 / 60)
-
-
-def _mds(dep):
-    return dep.sites[dep.sites["scheme_id"] == "mds_2024"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +114,7 @@ def test_access_traces_exist_hidden_and_empty_when_off(e41, off_meta):
 def test_access_layer_on_draws_every_commune(e41):
     dep = e41.dep
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    fig = build_figure(dep, e41.assets, state, DEFAULT_VISIBLE)
+    fig = build_figure(dep, e41.assets, state, DEFAULT_VISIBLE, access=e41.access.view_for(state))
     meta = fig["layout"]["meta"]
     choro, dests, added, removed = (fig["data"][i] for i in slots(meta, "access"))
     assert all(t["visible"] is True for t in (choro, dests, added, removed))
@@ -161,12 +125,12 @@ def test_access_layer_on_draws_every_commune(e41):
     assert {f["id"] for f in features} == set(choro["locations"])
     # Destination markers: the 12 MDS of the 2024 scheme, clickable by prefixed id.
     assert len(dests["lon"]) == 12
-    assert {c[1] for c in dests["customdata"]} == {f"sites:{s}" for s in _mds(dep)["site_id"]}
+    assert {c[1] for c in dests["customdata"]} == {f"sites:{s}" for s in mds_sites(dep)["site_id"]}
     assert added["lon"] == [] and removed["lon"] == []
 
     # Hover: nearest site and minutes, computed here independently.
-    sites = _mds(dep)
-    minutes = _straight_minutes(dep, sites)
+    sites = mds_sites(dep)
+    minutes = straight_minutes(dep, sites)
     nearest = minutes.argmin(axis=1)
     best = minutes.min(axis=1)
     names = dep.communes["nom"].to_numpy()
@@ -183,9 +147,10 @@ def test_access_layer_on_draws_every_commune(e41):
 
 def test_minutes_are_capped_at_twice_the_threshold(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, threshold=10))
-    fields = at.choropleth_fields(dep, state)
-    best = _straight_minutes(dep, _mds(dep)).min(axis=1)
+    fields = at.choropleth_fields(state, svc.view_for(state))
+    best = straight_minutes(dep, mds_sites(dep)).min(axis=1)
     assert (best > 20).sum() > 10, "the case must exercise the cap"
     assert fields["zmax"] == 20
     assert max(fields["z"]) == 20
@@ -247,10 +212,11 @@ def test_switching_access_off_empties_and_hides_the_layer(e41, off_meta):
 
 def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     dep = e41.dep
+    svc = e41.access
     choro = slots(off_meta, "access")[0]
     base = AccessState(enabled=True, terminal_min=5.0)
     _, meta_on = _patch(e41, off_meta, base, "mds_2024")
-    before = at.view(dep, "mds_2024", (), base).after.minutes
+    before = svc.view("mds_2024", (), base).after.minutes
     i = int(before.argmax())
     code = dep.communes["code_insee"].iloc[i]
     assert before[i] > 30, "the commune farthest from every MDS"
@@ -260,7 +226,7 @@ def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     ops = _ops(patch)
     z = np.asarray(_value(ops, choro, "z"))
     assert z[i] == 5.0
-    after = at.view(dep, "mds_2024", (), scenario).after.minutes
+    after = svc.view("mds_2024", (), scenario).after.minutes
     assert after[i] == pytest.approx(5.0)
     assert (after <= before + 1e-9).all(), "adding a site never lengthens a trip"
     assert (after < before - 1e-9).sum() >= 2, "neighbours gain too"
@@ -269,14 +235,16 @@ def test_added_site_patch_lowers_minutes_to_the_terminal_time(e41, off_meta):
     (added_slot,) = slots(off_meta, "access:added")
     assert _value(ops, added_slot, "customdata") == [["access_added", code]]
     assert _value(ops, added_slot, "lon") == [round(float(dep.communes["rep_lon"].iloc[i]), 5)]
-    text = at.choropleth_fields(dep, ViewState(scheme_id="mds_2024", access=scenario))["text"][i]
+    scenario_state = ViewState(scheme_id="mds_2024", access=scenario)
+    text = at.choropleth_fields(scenario_state, svc.view_for(scenario_state))["text"][i]
     assert "Site hypothétique" in text and "min gagnées" in text
 
 
 def test_removing_a_site_never_shortens_a_trip(e41):
     dep = e41.dep
+    svc = e41.access
     base = AccessState(enabled=True)
-    v = at.view(dep, "mds_2024", (), dataclasses.replace(base, removed=("sites:mds_vendome",)))
+    v = svc.view("mds_2024", (), dataclasses.replace(base, removed=("sites:mds_vendome",)))
     before, after = v.before.minutes, v.after.minutes
     assert (after >= before - 1e-9).all()
     served = np.asarray(v.before.nearest_id == "sites:mds_vendome")
@@ -285,7 +253,8 @@ def test_removing_a_site_never_shortens_a_trip(e41):
     np.testing.assert_array_equal(after[~served], before[~served])
     assert "sites:mds_vendome" not in set(v.after.nearest_id)
     removed = dataclasses.replace(base, removed=("sites:mds_vendome",))
-    points = at.points_fields(dep, ViewState(scheme_id="mds_2024", access=removed))
+    removed_state = ViewState(scheme_id="mds_2024", access=removed)
+    points = at.points_fields(dep, removed_state, svc.view_for(removed_state))
     assert len(points[0]["lon"]) == 11
     assert points[2]["customdata"] == [["access_removed", "sites:mds_vendome"]]
 
@@ -296,7 +265,7 @@ def test_removing_a_site_never_shortens_a_trip(e41):
 @pytest.fixture(scope="module")
 def dests_41(e41):
     access = AccessState(enabled=True, destinations=("sites", "digital", "partners:social"))
-    return at.computation(e41.dep, "mds_2024", (), access)[1]
+    return e41.access.computation("mds_2024", (), access)[1]
 
 
 def test_click_on_a_commune_toggles_a_hypothetical_site(dests_41):
@@ -354,17 +323,18 @@ def _territory_beneficiaries(dep) -> dict[str, float]:
 
 def test_figures_view_states_model_threshold_and_equity(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True))
-    children, messages = access_panels.figures_view(dep, state)
+    children, messages = access_panels.figures_view(svc, state)
     assert messages == []
-    text = _text(children)
+    text = text_of(children)
     assert "vol d'oiseau" in text and "58 km/h" in text and "1,343" in text
     assert "4 destination(s) : 4 sites départementaux." in text
     assert "Habitants à plus de 30 min" in text
 
     # Population beyond 30 min, computed here.
     sites = dep.sites[dep.sites["scheme_id"] == "mdcs_2019"]
-    best = _straight_minutes(dep, sites).min(axis=1)
+    best = straight_minutes(dep, sites).min(axis=1)
     pop = dep.communes["population"].to_numpy(dtype=float)
     beyond = pop[best > 30].sum()
     assert f"{fmt_int(beyond)} ({fmt_float(100 * beyond / pop.sum(), 1)} %)" in text
@@ -374,7 +344,7 @@ def test_figures_view_states_model_threshold_and_equity(e41):
     # they live like the population within each territory.
     benef = _territory_beneficiaries(dep)
     assert len(benef) == 5 and sum(benef.values()) == 9294
-    units = at.units_of(dep, "mdcs_2019")["territory"].reindex(dep.communes["code_insee"])
+    units = units_of(dep, "mdcs_2019")["territory"].reindex(dep.communes["code_insee"])
     means = {}
     for name in benef:
         sel = (units == name).to_numpy()
@@ -394,8 +364,8 @@ def test_figures_view_states_model_threshold_and_equity(e41):
 
 def test_figures_without_beneficiaries_have_no_equity_line(e41):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    children, _ = access_panels.figures_view(e41.dep, state)
-    text = _text(children)
+    children, _ = access_panels.figures_view(e41.access, state)
+    text = text_of(children)
     assert "12 destination(s) : 12 sites départementaux." in text
     assert "pondéré par les bénéficiaires" not in text
     assert "Scénario" not in text
@@ -403,13 +373,14 @@ def test_figures_without_beneficiaries_have_no_equity_line(e41):
 
 def test_figures_view_with_a_scenario_shows_before_and_after(e41):
     dep = e41.dep
+    svc = e41.access
     access = AccessState(enabled=True, added=("41251",), removed=("sites:mdcs_vendome",))
-    children, _ = access_panels.figures_view(dep, ViewState(scheme_id="mdcs_2019", access=access))
-    text = _text(children)
+    children, _ = access_panels.figures_view(svc, ViewState(scheme_id="mdcs_2019", access=access))
+    text = text_of(children)
     assert "Scénario" in text
     name = dep.communes.set_index("code_insee").at["41251", "nom"]
     assert f"ajout d'un site hypothétique à {name} ; retrait de MDCS de Vendôme." in text
-    v = at.view(dep, "mdcs_2019", (), access)
+    v = svc.view("mdcs_2019", (), access)
     pop = dep.communes["population"].to_numpy(dtype=float)
     then, now = pop[v.before.minutes > 30].sum(), pop[v.after.minutes > 30].sum()
     assert then != now
@@ -423,18 +394,18 @@ def test_figures_view_with_a_scenario_shows_before_and_after(e41):
 
 def test_figures_view_reports_bad_parameters_in_french(e41):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, speed_kmh=500))
-    children, messages = access_panels.figures_view(e41.dep, state)
+    children, messages = access_panels.figures_view(e41.access, state)
     assert children is None
-    assert "vitesse 500 km/h hors de la plage admise" in _text(messages)
+    assert "vitesse 500 km/h hors de la plage admise" in text_of(messages)
 
 
 def test_commune_table_lists_every_commune(e41):
     access = AccessState(enabled=True, added=("41251",))
-    table = access_panels.commune_table(e41.dep, ViewState(scheme_id="mds_2024", access=access))
+    table = access_panels.commune_table(e41.access, ViewState(scheme_id="mds_2024", access=access))
     rows = _find(table, html.Tr)
     assert len(rows) == 1 + 267
-    assert "Gain (min)" in _text(rows[0])
-    first = [_text(td) for td in rows[1].children]
+    assert "Gain (min)" in text_of(rows[0])
+    first = [text_of(td) for td in rows[1].children]
     assert first[5] == "oui"  # sorted by minutes, farthest first
 
 
@@ -443,16 +414,17 @@ def test_commune_table_lists_every_commune(e41):
 
 def _rows(children) -> list[list[str]]:
     (table,) = _find(children, html.Table)
-    return [[_text(td) for td in tr.children] for tr in _find(table, html.Tbody)[0].children]
+    return [[text_of(td) for td in tr.children] for tr in _find(table, html.Tbody)[0].children]
 
 
 def test_suggestions_are_ranked_by_non_increasing_gain(e41):
     dep = e41.dep
+    svc = e41.access
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True))
-    children, store = access_panels.suggestions_view(dep, state, 3, "population")
+    children, store = access_panels.suggestions_view(svc, state, 3, "population")
     rows = _rows(children)
     assert len(rows) == 3 == len(store["ids"])
-    result, label, estimated = at.suggest(dep, state, 3, "population")
+    result, label, estimated = svc.suggest(state, 3, "population")
     assert (label, estimated) == ("habitants", False)
     gains = [s.gain for s in result.suggestions]
     assert gains == sorted(gains, reverse=True) and gains[-1] > 0
@@ -461,10 +433,10 @@ def test_suggestions_are_ranked_by_non_increasing_gain(e41):
     assert store["ids"] == [s.id for s in result.suggestions]
     # Each gain is the population newly within 30 min once the site is added.
     pop = dep.communes["population"].to_numpy(dtype=float)
-    covered = pop[at.view(dep, "mdcs_2019", (), state.access).after.minutes <= 30].sum()
+    covered = pop[svc.view("mdcs_2019", (), state.access).after.minutes <= 30].sum()
     for k, s in enumerate(result.suggestions, start=1):
         access = dataclasses.replace(state.access, added=tuple(store["ids"][:k]))
-        now = pop[at.view(dep, "mdcs_2019", (), access).after.minutes <= 30].sum()
+        now = pop[svc.view("mdcs_2019", (), access).after.minutes <= 30].sum()
         assert now - covered == pytest.approx(s.gain)
         assert now == pytest.approx(s.covered_after)
         covered = now
@@ -473,20 +445,21 @@ def test_suggestions_are_ranked_by_non_increasing_gain(e41):
 @pytest.mark.parametrize("k", [0, 11, -1, "11"])
 def test_suggestions_outside_1_to_10_give_a_french_warning(e41, k):
     state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True))
-    children, store = access_panels.suggestions_view(e41.dep, state, k, "population")
+    children, store = access_panels.suggestions_view(e41.access, state, k, "population")
     assert store is None
-    assert _text(children) == "Nombre de sites : choisissez entre 1 et 10."
+    assert text_of(children) == "Nombre de sites : choisissez entre 1 et 10."
 
 
 def test_beneficiary_weighted_suggestions_respect_secrecy(e41):
     dep = e41.dep
+    svc = e41.access
     threshold = dep.secrecy_threshold
     assert threshold == 11
     state = ViewState(scheme_id="mdcs_2019", access=AccessState(enabled=True, threshold=45))
-    children, store = access_panels.suggestions_view(dep, state, 3, "beneficiaries")
-    text = _text(children)
+    children, store = access_panels.suggestions_view(svc, state, 3, "beneficiaries")
+    text = text_of(children)
     assert "estimation" in text
-    result, label, estimated = at.suggest(dep, state, 3, "beneficiaries")
+    result, label, estimated = svc.suggest(state, 3, "beneficiaries")
     assert estimated and "bénéficiaires" in label
     gains = [s.gain for s in result.suggestions]
     assert any(0 < g < threshold for g in gains), "the case must hit the secrecy threshold"
@@ -503,261 +476,3 @@ def test_beneficiary_weighted_suggestions_respect_secrecy(e41):
         assert row[4].endswith(" %") and "," not in row[4]
     assert fmt_count(result.covered_before, threshold) in text
     assert "aucun petit effectif ne peut se déduire par différence" in text
-
-
-# ---- road engine from the package ----------------------------------------------------
-
-
-def synthetic_grid(dep, spacing_m: float = 2000.0, speed_kmh: float = 50.0) -> RoadGraph:
-    """A SYNTHETIC test graph, not a road network: a square grid of nodes every
-    ``spacing_m`` over the département (Lambert-93), edges both ways between neighbours,
-    driven at ``speed_kmh``."""
-    x0, y0, x1, y1 = dep.outline.to_crs("EPSG:2154").total_bounds
-    xs = np.arange(x0 - 4000, x1 + 4000 + spacing_m, spacing_m)
-    ys = np.arange(y0 - 4000, y1 + 4000 + spacing_m, spacing_m)
-    gx, gy = np.meshgrid(xs, ys)
-    idx = np.arange(gx.size).reshape(gx.shape)
-    a = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
-    b = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
-    tails, heads = np.concatenate([a, b]), np.concatenate([b, a])
-    minutes = np.full(len(tails), spacing_m / (speed_kmh * 1000 / 60))
-    return RoadGraph.from_edges(
-        tails,
-        heads,
-        minutes,
-        gx.ravel(),
-        gy.ravel(),
-        crs="EPSG:2154",
-        meta={"source": {"file": "grille synthétique de test"}, "speed_factor": 1.0},
-    )
-
-
-@pytest.fixture(scope="module")
-def road_dep(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("road") / FOLDER_41
-    shutil.copytree(config.DATA_DIR / FOLDER_41, folder)
-    dep = load_department(folder, geo_dirs=(config.GEO_DIR,))
-    graph = synthetic_grid(dep)
-    graph.save(folder / at.ROAD_GRAPH_FILE)
-    return dep, graph
-
-
-def test_road_engine_from_the_package(road_dep):
-    dep, graph = road_dep
-    assert graph.n_nodes > 3000
-    access = AccessState(enabled=True, engine="road")
-    v = at.view(dep, "mds_2024", (), access)
-    assert v.ok, v.problems
-    assert v.problems == ()
-    assert v.model.engine == "road"
-    assert "grille synthétique de test" in v.model.text_fr
-    minutes = v.after.minutes
-    assert np.isfinite(minutes).all(), "every commune is on the grid"
-    # Property: no trip is faster than the straight line at the grid speed (50 km/h),
-    # and the grid's detour (at most √2, plus the legs to the nodes) bounds it above.
-    straight = _straight_minutes(dep, _mds(dep), speed_kmh=50.0, detour=1.0).min(axis=1)
-    assert (minutes >= straight - 1e-3).all()
-    leg = np.sqrt(2) * 1000  # farthest point of a 2 km cell from its nearest node
-    upper = np.sqrt(2) * (straight + 2 * leg / (50_000 / 60)) + 2 * leg / (25_000 / 60)
-    assert (minutes <= upper + 1e-3).all()
-    assert (minutes > straight + 0.1).mean() > 0.5, "road times differ from straight lines"
-    # Same times as the engine queried directly.
-    sites = at.computation(dep, "mds_2024", (), access)[1].places
-    direct = RoadEngine(graph).nearest(commune_places(dep), sites)
-    np.testing.assert_allclose(minutes, direct.minutes, rtol=1e-9)
-
-
-def test_road_engine_in_figures_and_map(road_dep):
-    dep, graph = road_dep
-    state = ViewState(
-        scheme_id="mds_2024", access=AccessState(enabled=True, engine="road", mode="walk")
-    )
-    children, messages = access_panels.figures_view(dep, state)
-    assert messages == []
-    text = _text(children)
-    assert "réseau routier OpenStreetMap (grille synthétique de test" in text
-    assert "distance à vol d'oiseau ×" not in text
-    assert "Le réseau routier donne des temps en voiture ; le mode choisi est ignoré." in text
-    fig = build_figure(dep, MapAssets.build(dep), state, DEFAULT_VISIBLE)
-    choro = fig["data"][slots(fig["layout"]["meta"], "access")[0]]
-    assert len(choro["locations"]) == 267
-    # A hypothetical site on the road graph, at the commune's point: the trip is the leg
-    # to the nearest node and back (the road engine does not shortcut a zero-length trip).
-    added = dataclasses.replace(state.access, added=("41251",))
-    v = at.view(dep, "mds_2024", (), added)
-    i = list(dep.communes["code_insee"]).index("41251")
-    leg = RoadEngine(graph).snap(commune_places(dep).take([i])).minutes[0]
-    assert 0 < leg < 3.5
-    assert v.after.minutes[i] == pytest.approx(2 * leg)
-    assert v.before.minutes[i] > 15
-    assert (v.after.minutes <= v.before.minutes + 1e-9).all()
-
-
-def test_road_engine_without_graph_names_the_compile_script(imported_dep):
-    dep, _ = imported_dep
-    assert not (Path(dep.path) / at.ROAD_GRAPH_FILE).exists()
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="road"))
-    assert not v.ok
-    (problem,) = v.problems
-    assert "Aucun graphe routier pour Loir-et-Cher" in problem
-    assert "scripts/compile_roads.py" in problem
-    children, messages = access_panels.figures_view(
-        dep, ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="road"))
-    )
-    assert children is None
-    assert "scripts/compile_roads.py" in _text(messages)
-    state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="road"))
-    assert at.choropleth_fields(dep, state)["locations"] == []
-
-
-def test_damaged_road_graph_is_a_french_message(tmp_path):
-    folder = tmp_path / FOLDER_41
-    shutil.copytree(config.DATA_DIR / FOLDER_41, folder)
-    (folder / at.ROAD_GRAPH_FILE).write_bytes(b"PK\x03\x04 not really a zip")
-    dep = load_department(folder, geo_dirs=(config.GEO_DIR,))
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="road"))
-    assert not v.ok
-    (problem,) = v.problems
-    assert "roads.npz" in problem and "endommagé" in problem
-    assert "scripts/compile_roads.py" in problem
-
-
-# ---- imported matrix from the package ------------------------------------------------
-
-
-def _fr(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
-
-
-@pytest.fixture(scope="module")
-def imported_dep(tmp_path_factory):
-    """41 with an access_matrix.csv: every commune × the 12 MDS 2024, straight line × 2,
-    then three bad rows (unknown commune, negative minutes, duplicate pair)."""
-    folder = tmp_path_factory.mktemp("matrix") / FOLDER_41
-    shutil.copytree(config.DATA_DIR / FOLDER_41, folder)
-    dep = load_department(folder, geo_dirs=(config.GEO_DIR,))
-    sites = _mds(dep)
-    minutes = 2 * StraightLineEngine("car").matrix(
-        commune_places(dep),
-        at.select_destinations(dep, ["sites"], scheme_id="mds_2024").places,
-    )
-    lines = ["origine;destination;minutes"]
-    codes = dep.communes["code_insee"].tolist()
-    for i, code in enumerate(codes):
-        for j, site in enumerate(sites["site_id"]):
-            lines.append(f"{code};{site};{_fr(minutes[i, j])}")
-    lines += [
-        "99999;mds_mer;12,5",  # line 3206: unknown commune
-        f"{codes[0]};mds_blois;-3",  # line 3207: negative minutes
-        f"{codes[0]};{sites['site_id'][0]};0,5",  # line 3208: pair already on line 2
-    ]
-    (folder / at.MATRIX_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return dep, np.round(minutes, 2)
-
-
-def test_imported_matrix_from_the_package(imported_dep):
-    dep, written = imported_dep
-    access = AccessState(enabled=True, engine="imported")
-    v = at.view(dep, "mds_2024", (), access)
-    assert v.ok
-    assert v.model.engine == "imported"
-    assert "access_matrix.csv" in v.model.text_fr
-    assert not v.model.approximate
-    # Minutes are the file's (first value of a duplicated pair kept).
-    np.testing.assert_allclose(v.after.minutes, written.min(axis=1), atol=1e-9)
-    assert v.after.minutes[0] == pytest.approx(written[0].min())
-    assert v.after.minutes[0] > 0.5
-    # Rows read = kept + rejected, with the right numbers.
-    n = 267 * 12
-    assert f"access_matrix.csv : {n + 3} lignes lues, {n} retenues, 3 rejetées." in v.notes
-
-
-def test_imported_matrix_bad_rows_are_shown_in_french(imported_dep):
-    dep, _ = imported_dep
-    state = ViewState(scheme_id="mds_2024", access=AccessState(enabled=True, engine="imported"))
-    v = at.view(dep, "mds_2024", (), state.access)
-    assert v.ok
-    assert len(v.problems) == 3, v.problems
-    unknown, negative, duplicate = v.problems
-    assert unknown.startswith("access_matrix.csv, ligne 3206")
-    assert "« 99999 » n'est pas une commune du département" in unknown
-    assert "ligne 3207" in negative and "durée négative" in negative
-    assert "ligne 3208" in duplicate and "déjà donnée ligne 2" in duplicate
-    # The figures still show, and the rejected rows are listed as warnings beside them.
-    children, messages = access_panels.figures_view(dep, state)
-    assert children is not None
-    assert "temps importés du fichier « access_matrix.csv »" in _text(children)
-    assert [_text(m) for m in messages] == list(v.problems)
-
-
-def test_imported_matrix_is_read_once_per_package(imported_dep, monkeypatch):
-    dep, _ = imported_dep
-    at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="imported"))
-    calls = []
-    monkeypatch.setattr(
-        at.core_access, "load_time_matrix", lambda *a, **k: calls.append(a) or (None, None)
-    )
-    for day in (0, 1, 2):  # new parameters, new computations: the file is not read again
-        v = at.view(dep, "mdcs_2019", (), AccessState(enabled=True, engine="imported", day=day))
-        assert v.ok and v.model.engine == "imported"
-    assert calls == []
-
-
-def test_imported_matrix_says_hypothetical_sites_are_unknown(imported_dep):
-    dep, _ = imported_dep
-    access = AccessState(enabled=True, engine="imported", added=("41251",))
-    v = at.view(dep, "mds_2024", (), access)
-    np.testing.assert_array_equal(v.after.minutes, v.before.minutes)
-    assert any("sites hypothétiques ne figurent pas dans access_matrix.csv" in n for n in v.notes)
-
-
-def test_imported_engine_without_matrix_file(road_dep):
-    dep, _ = road_dep
-    v = at.view(dep, "mds_2024", (), AccessState(enabled=True, engine="imported"))
-    assert not v.ok
-    assert "Aucune matrice de temps importée pour Loir-et-Cher" in v.problems[0]
-    assert "access_matrix.csv" in v.problems[0]
-
-
-def test_show_figures_callback_reads_the_package_engine(reg, road_dep):
-    """The registered callback, on a registry serving the copy with a road graph."""
-    dep, _ = road_dep
-    tmp_reg = registry_mod.Registry.load((Path(dep.path).parent,), (config.GEO_DIR,))
-    assert tmp_reg.codes() == ["41"]
-    registry_mod.install(tmp_reg)
-    try:
-        values = (["on"], "car", "road", 30, ["sites"], "any", None, None, None, "minutes")
-        children, messages = show_figures("mds_2024", [], *values, None, "41")
-        assert messages == []
-        assert "réseau routier OpenStreetMap" in _text(children)
-        off = (["off"], *values[1:])
-        assert show_figures("mds_2024", [], *off, None, "41") == (None, None)
-    finally:
-        registry_mod.install(reg)
-
-
-# ---- callbacks -----------------------------------------------------------------------
-
-
-def test_access_callbacks_are_registered(app, client):
-    deps = client.get("/_dash-dependencies")  # registers the global callbacks on the app
-    assert deps.status_code == 200
-    outputs = {k: v for k, v in app.callback_map.items()}
-    assert len(outputs) == len(deps.json)
-
-    def callback(output: str) -> dict:
-        (key,) = [k for k in outputs if output in k.split("..") or k.split("@")[0] == output]
-        return outputs[key]
-
-    def inputs(output: str) -> set[str]:
-        return {i["id"] for i in callback(output)["inputs"]}
-
-    figures = inputs("access-figures.children")
-    assert {"access-on", "access-threshold", "access-dest", "access-scenario", "scheme"} <= figures
-    assert "access-messages.children" in [k for k in outputs if "access-figures.children" in k][0]
-    assert {"map", "access-reset", "suggest-add", "departement"} <= inputs("access-scenario.data")
-    assert {"departement", "scheme", "axes", "access-on", "access-scenario"} <= inputs("url.search")
-    assert {"suggest-go"} <= inputs("suggest-out.children")
-    # The map is patched by the access controls and the scenario too.
-    map_keys = [k for k in outputs if "map.figure" in k]
-    assert any("access-scenario" in {i["id"] for i in outputs[k]["inputs"]} for k in map_keys)

