@@ -3,7 +3,7 @@
 from callbacks import (  # noqa: F401
     access,
     exports,
-    map_view,
+    map_figure,
     page,
     presentation,
     saved_views,

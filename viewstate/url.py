@@ -72,6 +72,18 @@ def view_state_of(
     )
 
 
+def canonical(url: UrlView, default_scheme: str | None, default_layers: tuple[str, ...]) -> UrlView:
+    """``url`` with its defaults left out (scheme, layers) and without map framing, so two
+    links showing the same view compare equal."""
+    layers = url.layers
+    return replace(
+        url,
+        scheme=None if url.scheme in (None, "", default_scheme) else url.scheme,
+        layers=None if layers is None or set(layers) == set(default_layers) else layers,
+        framing=None,
+    )
+
+
 def _list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
 
