@@ -66,7 +66,7 @@ def _properties(frame, drop=("geometry",)) -> list[str]:
     return [c for c in frame.columns if c not in drop]
 
 
-def _request_state(code: str, dep) -> ViewState | Response:
+def view_from_request(code: str, dep) -> ViewState | Response:
     """The view the query parameters ask for, or the French 400 error saying why not."""
     scheme = request.args.get("scheme") or dep.default_scheme
     if scheme not in set(dep.schemes["scheme_id"]):
@@ -120,7 +120,7 @@ def layer_geojson(code: str, layer: str) -> Response:
         return _error(f"Couche « {layer} » inconnue. Couches : {', '.join(API_LAYERS)}.", 404)
     entry = reg.get(code)
     dep = entry.dep
-    state = _request_state(code, dep)
+    state = view_from_request(code, dep)
     if isinstance(state, Response):
         return state
     fc, extra = _collection(layer, entry, state)
