@@ -7,6 +7,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
+import flask
 import numpy as np
 import orjson
 import plotly
@@ -16,7 +17,7 @@ from dash.development.base_component import Component
 from pyproj import Transformer
 
 from callbacks.access import scenario_after_click, show_figures
-from callbacks.map_view import view_patch
+from callbacks.map_figure import view_patch
 from core.access import MODES, StraightLineEngine
 from core.access.destinations import commune_places
 from core.access.roads import RoadEngine, RoadGraph
@@ -88,19 +89,8 @@ def _value(ops, index: int, key: str):
 
 
 def _patch(entry, meta, access: AccessState, scheme: str | None = None):
-    return view_patch(
-        entry.dep,
-        entry.assets,
-        meta,
-        scheme or meta["scheme"],
-        list(meta["axes"]),
-        list(meta["visible"]),
-        "rate",
-        [],
-        "territory",
-        "white-bg",
-        access,
-    )
+    state = ViewState(scheme_id=scheme or meta["scheme"], axes=tuple(meta["axes"]), access=access)
+    return view_patch(entry.dep, entry.assets, meta, state, list(meta["visible"]), "white-bg")
 
 
 def _straight_minutes(dep, sites, *, speed_kmh=CAR.speed_kmh, detour=CAR.detour):
@@ -724,16 +714,20 @@ def test_show_figures_callback_reads_the_package_engine(reg, road_dep):
     dep, _ = road_dep
     tmp_reg = registry_mod.Registry.load((Path(dep.path).parent,), (config.GEO_DIR,))
     assert tmp_reg.codes() == ["41"]
-    registry_mod.install(tmp_reg)
-    try:
+    keys = ("access_on", "access_mode", "access_engine", "access_threshold", "access_dest")
+    keys += ("access_day", "access_speed", "access_detour", "access_terminal", "access_show")
+    server = flask.Flask(__name__)
+    registry_mod.attach(server, tmp_reg)
+    with server.app_context():
         values = (["on"], "car", "road", 30, ["sites"], "any", None, None, None, "minutes")
-        children, messages = show_figures("mds_2024", [], *values, None, "41")
+        access = dict(zip(keys, values, strict=True))
+        controls = {"scheme": "mds_2024", "axes": [], **access, "scenario": None}
+        out = show_figures(controls=controls, code="41")
+        children, messages = out["figures"], out["messages"]
         assert messages == []
         assert "réseau routier OpenStreetMap" in _text(children)
-        off = (["off"], *values[1:])
-        assert show_figures("mds_2024", [], *off, None, "41") == (None, None)
-    finally:
-        registry_mod.install(reg)
+        off = {**controls, "access_on": ["off"]}
+        assert show_figures(controls=off, code="41") == {"figures": None, "messages": None}
 
 
 # ---- callbacks -----------------------------------------------------------------------
