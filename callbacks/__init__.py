@@ -5,8 +5,8 @@ from callbacks import (  # noqa: F401
     exports,
     map_figure,
     page,
+    panels,
     presentation,
     saved_views,
     selection,
-    views,
 )

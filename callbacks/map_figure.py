@@ -28,7 +28,7 @@ DEFAULT_STYLE = "white-bg"
         scheme_options=Output(ids.SCHEME, "options"),
         scheme=Output(ids.SCHEME, "value"),
         axes_options=Output(ids.AXES, "options"),
-        axes=Output(ids.AXES, "value"),  # also written by views.clear_axes
+        axes=Output(ids.AXES, "value"),  # also written by panels.clear_axes
         plan_title=Output(ids.PLAN_TITLE, "children"),
         footer=Output(ids.FOOTER, "children"),
     ),

@@ -131,7 +131,7 @@ def test_territory_panel_shows_sourced_beneficiaries(reg, app_context):
 def test_quality_and_sources_tabs_are_built_when_opened(reg, app_context):
     from dash import no_update
 
-    from callbacks.views import quality_and_sources
+    from callbacks.panels import quality_and_sources
 
     quality, sources = quality_and_sources("quality", "47")
     assert "lignes lues" in text_of(quality) and sources is no_update

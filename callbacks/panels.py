@@ -1,4 +1,4 @@
-"""Callbacks of the views beside the map: actions, legend, « Aller à » list, tables."""
+"""Callbacks of the panels beside the map: actions, legend, « Aller à » list, tables."""
 
 from __future__ import annotations
 
