@@ -101,8 +101,9 @@ def _scenario_from_click(click, simulate, controls, code):
     output=Output(ids.ACCESS_SCENARIO, "data"),
     inputs=dict(
         click=Input(ids.MAP, "clickData"),
-        _reset=Input(ids.ACCESS_RESET, "n_clicks"),
-        _add=Input(ids.SUGGEST_ADD, "n_clicks"),
+        buttons=dict(
+            reset=Input(ids.ACCESS_RESET, "n_clicks"), add=Input(ids.SUGGEST_ADD, "n_clicks")
+        ),
         code=Input(ids.DEPARTEMENT, "value"),
     ),
     state=dict(
@@ -112,8 +113,9 @@ def _scenario_from_click(click, simulate, controls, code):
     ),
     prevent_initial_call=True,
 )
-def update_scenario(click, _reset, _add, code, simulate, suggested, controls):
-    """Clicks add or remove sites in simulation mode; reset and département switch clear."""
+def update_scenario(click, buttons, code, simulate, suggested, controls):
+    """Clicks add or remove sites in simulation mode; reset and département switch clear
+    (``buttons``: their n_clicks; the one pressed is ``ctx.triggered_id``)."""
     trigger = ctx.triggered_id
     if trigger in (ids.ACCESS_RESET, ids.DEPARTEMENT):
         return dict(EMPTY_SCENARIO)

@@ -67,10 +67,12 @@ def _nothing(**values) -> dict:
         request=Output(ids.PAGE_REQUEST, "data", allow_duplicate=True),
     ),
     inputs=dict(
-        _start=Input(ids.PRESENT, "n_clicks"),
-        _prev=Input(ids.PRES_PREV, "n_clicks"),
-        _next=Input(ids.PRES_NEXT, "n_clicks"),
-        _exit=Input(ids.PRES_EXIT, "n_clicks"),
+        buttons=dict(
+            start=Input(ids.PRESENT, "n_clicks"),
+            prev=Input(ids.PRES_PREV, "n_clicks"),
+            next=Input(ids.PRES_NEXT, "n_clicks"),
+            exit=Input(ids.PRES_EXIT, "n_clicks"),
+        )
     ),
     state=dict(
         state=State(ids.PRES_STATE, "data"),
@@ -81,8 +83,9 @@ def _nothing(**values) -> dict:
     ),
     prevent_initial_call=True,
 )
-def present(state, source, saved, scheme, code, **_buttons):
-    """Enter, step through or leave the presentation."""
+def present(state, source, saved, scheme, code, buttons=None):
+    """Enter, step through or leave the presentation (``buttons``: their n_clicks; which
+    one was pressed comes from ``ctx.triggered_id``)."""
     reg = registry.current()
     # Dash also runs this when a page is drawn (its outputs reach outside the page): a
     # button that was never pressed has n_clicks None.
