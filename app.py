@@ -8,7 +8,7 @@ from dash import Dash
 
 from server import registry
 from server import settings as config
-from server.api import register_api
+from server.api import api_blueprint
 from ui import layout
 
 
@@ -21,7 +21,6 @@ def create_app(
     if not reg.entries:
         problems = "\n".join(str(p) for f in reg.failures.values() for p in f.problems)
         raise SystemExit("Aucun paquet départemental n'a pu être chargé.\n" + problems)
-    registry.install(reg, settings.departement)
     app = Dash(
         __name__,
         title="Atlas de l'insertion",
@@ -32,7 +31,8 @@ def create_app(
         suppress_callback_exceptions=True,
     )
     app.layout = layout.app_shell
-    register_api(app.server)
+    registry.attach(app.server, reg.with_preferred(settings.departement))
+    app.server.register_blueprint(api_blueprint())
     import callbacks  # noqa: F401  (registers the callbacks)
 
     return app
@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     """Parse options, load the packages, serve on host:port."""
     settings = config.from_args(argv)
     app = create_app(settings)
-    reg = registry.current()
+    with app.server.app_context():
+        reg = registry.current()
     if settings.departement not in reg.entries:
         print(
             f"Département « {settings.departement} » non disponible ; "

@@ -27,7 +27,7 @@ import plotly.graph_objects as go  # noqa: E402
 from plotly.io.json import to_json_plotly  # noqa: E402
 
 from app import create_app  # noqa: E402
-from callbacks.map_view import switch_departement, update_view  # noqa: E402
+from callbacks.map_figure import switch_departement, update_view  # noqa: E402
 from layers import (  # noqa: E402
     DEFAULT_VISIBLE,
     ViewState,
@@ -39,8 +39,19 @@ from viewstate.state import AccessState  # noqa: E402
 
 #: Access controls as the page sends them: on, mode, engine, threshold, destinations, day,
 #: speed, detour, terminal time, map display.
+ACCESS_KEYS = ("access_on", "access_mode", "access_engine", "access_threshold", "access_dest")
+ACCESS_KEYS += ("access_day", "access_speed", "access_detour", "access_terminal", "access_show")
 ACCESS_ON = (["on"], "car", "straight_line", 30, ["sites", "digital"], "any", None, None, None)
 ACCESS_OFF = ([], "car", "straight_line", 30, ["sites"], "any", None, None, None)
+MAP_CONTROLS = {"benef_mode": "rate", "benef_estimate": [], "click_level": "territory"}
+
+
+def controls(scheme, axes, visible, access, scenario) -> dict:
+    """The grouped control values ``update_view`` receives."""
+    values = dict(zip(ACCESS_KEYS, (*access, "minutes"), strict=True))
+    grouped = {"scheme": scheme, "axes": axes, "layers": visible, "map_style": "white-bg"}
+    return {**grouped, **MAP_CONTROLS, **values, "scenario": scenario}
+
 
 SWITCH_MS, FILTER_MS, MAX_BYTES = 150, 150, 300_000
 
@@ -71,7 +82,7 @@ def payload(obj) -> bytes:
 def dashboard() -> bool:
     """Département switch, axe filter and what-if click: server time and bytes."""
     reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
-    create_app(config.Settings(), reg)
+    create_app(config.Settings(), reg).server.app_context().push()  # callbacks read its registry
     visible = list(DEFAULT_VISIBLE)
     rows = []
     ok = True
@@ -80,8 +91,9 @@ def dashboard() -> bool:
         dep = entry.dep
 
         def switch(code=code):
-            out = switch_departement(code, visible, "rate", [], "territory", "white-bg")
-            return payload(list(out))
+            grouped = {"layers": visible, **MAP_CONTROLS, "map_style": "white-bg"}
+            out = switch_departement(code=code, controls=grouped)
+            return payload(list(out.values()))
 
         def switch_naive(dep=dep, entry=entry):
             # naive: a validated go.Figure with every commune polygon in it
@@ -94,20 +106,9 @@ def dashboard() -> bool:
         axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
 
         def filt(meta=meta, axes=axes, code=code):
-            patch, new_meta = update_view(
-                meta["scheme"],
-                axes,
-                visible,
-                "rate",
-                [],
-                "territory",
-                "white-bg",
-                *ACCESS_OFF,
-                "minutes",
-                None,
-                code,
-                meta,
-            )
+            grouped = controls(meta["scheme"], axes, visible, ACCESS_OFF, None)
+            out = update_view(controls=grouped, code=code, meta=meta)
+            patch, new_meta = out["figure"], out["meta"]
             return payload([patch, new_meta])
 
         def filt_naive(dep=dep, entry=entry, axes=axes):
@@ -126,20 +127,9 @@ def dashboard() -> bool:
         scenario = {"added": [far], "removed": []}
 
         def what_if(meta=meta, code=code, scenario=scenario):
-            patch, new_meta = update_view(
-                meta["scheme"],
-                [],
-                visible,
-                "rate",
-                [],
-                "territory",
-                "white-bg",
-                *ACCESS_ON,
-                "minutes",
-                scenario,
-                code,
-                meta,
-            )
+            grouped = controls(meta["scheme"], [], visible, ACCESS_ON, scenario)
+            out = update_view(controls=grouped, code=code, meta=meta)
+            patch, new_meta = out["figure"], out["meta"]
             return payload([patch, new_meta])
 
         def what_if_naive(dep=dep, entry=entry, far=far):

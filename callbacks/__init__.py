@@ -3,10 +3,10 @@
 from callbacks import (  # noqa: F401
     access,
     exports,
-    map_view,
+    map_figure,
     page,
+    panels,
     presentation,
     saved_views,
     selection,
-    views,
 )

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from dash import Input, Output, State, callback, ctx, no_update
 
-from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.access.params import MODES
 from layers import DEFAULT_VISIBLE
 from server import registry
 from ui import access_panels, ids, layout
-from viewstate.url import UrlView, format_query, parse_query
+from ui import controls as ctl
+from viewstate.controls import (
+    ACCESS_KEYS,
+    access_from_controls,
+    url_view_from_controls,
+    view_from_controls,
+)
+from viewstate.url import canonical, format_query, parse_query
 
 POINT_KINDS = {"sites": "sites", "digital_points": "digital"}
+#: What the access figures and suggestions depend on.
+ACCESS_CONTEXT = ("scheme", "axes", *ACCESS_KEYS)
 
 
 def _entry(code):
@@ -22,25 +28,23 @@ def _entry(code):
 
 
 @callback(
-    Output(ids.ACCESS_FIGURES, "children"),
-    Output(ids.ACCESS_MESSAGES, "children"),
-    Input(ids.SCHEME, "value"),
-    Input(ids.AXES, "value"),
-    *(Input(i, "value") for i in ACCESS_INPUTS),
-    Input(ids.ACCESS_SCENARIO, "data"),
-    State(ids.DEPARTEMENT, "value"),
+    output=dict(
+        figures=Output(ids.ACCESS_FIGURES, "children"),
+        messages=Output(ids.ACCESS_MESSAGES, "children"),
+    ),
+    inputs=dict(controls=ctl.inputs(*ACCESS_CONTEXT)),
+    state=dict(code=State(ids.DEPARTEMENT, "value")),
 )
-def show_figures(scheme, axes, *rest):
+def show_figures(controls, code):
     """Figures per territory and EPCI, the summary and the scenario gain."""
-    *values, scenario, code = rest
     entry = _entry(code)
     if entry is None:
-        return no_update, no_update
-    access = access_state(*values, scenario)
-    if not access.enabled:
-        return None, None
-    state = view_state(scheme, axes, "rate", [], "territory", access)
-    return access_panels.figures_view(entry.access, state)
+        return dict(figures=no_update, messages=no_update)
+    state = view_from_controls(controls)
+    if not state.access.enabled:
+        return dict(figures=None, messages=None)
+    figures, messages = access_panels.figures_view(entry.access, state)
+    return dict(figures=figures, messages=messages)
 
 
 def _dest_for_point(dests, layer: str, point_id: str) -> str | None:
@@ -75,44 +79,53 @@ def scenario_after_click(scenario: dict, custom: list, dests) -> dict | None:
     return None
 
 
-@callback(
-    Output(ids.ACCESS_SCENARIO, "data"),
-    Input(ids.MAP, "clickData"),
-    Input(ids.ACCESS_RESET, "n_clicks"),
-    Input(ids.SUGGEST_ADD, "n_clicks"),
-    Input(ids.DEPARTEMENT, "value"),
-    State(ids.ACCESS_SIMULATE, "value"),
-    State(ids.ACCESS_SCENARIO, "data"),
-    State(ids.SUGGEST_STORE, "data"),
-    State(ids.SCHEME, "value"),
-    State(ids.AXES, "value"),
-    *(State(i, "value") for i in ACCESS_INPUTS),
-    prevent_initial_call=True,
-)
-def update_scenario(
-    click, _reset, _add, code, simulate, scenario, suggested, scheme, axes, *values
-):
-    """Clicks add or remove sites in simulation mode; reset and département switch clear."""
-    trigger = ctx.triggered_id
-    empty = {"added": [], "removed": []}
-    if trigger in (ids.ACCESS_RESET, ids.DEPARTEMENT):
-        return empty
-    scenario = scenario or empty
-    if trigger == ids.SUGGEST_ADD:
-        if not suggested:
-            return no_update
-        added = list(dict.fromkeys([*scenario.get("added", []), *suggested.get("ids", [])]))
-        return {"added": added, "removed": scenario.get("removed", [])}
+EMPTY_SCENARIO = {"added": [], "removed": []}
+
+
+def _scenario_from_click(click, simulate, controls, code):
+    """The scenario after a map click (``no_update`` outside simulation mode)."""
     if "on" not in (simulate or ()) or not click or not click.get("points"):
         return no_update
     custom = click["points"][0].get("customdata")
     entry = _entry(code)
     if not custom or len(custom) < 2 or entry is None:
         return no_update
-    access = access_state(*values, scenario)
-    _comp, dests, _p, _n = entry.access.computation(scheme, axes or (), access)
-    new = scenario_after_click(scenario, custom, dests)
+    access = access_from_controls(controls)
+    scheme, axes = controls.get("scheme"), controls.get("axes") or ()
+    _comp, dests, _p, _n = entry.access.computation(scheme, axes, access)
+    new = scenario_after_click(controls.get("scenario") or EMPTY_SCENARIO, custom, dests)
     return no_update if new is None else new
+
+
+@callback(
+    output=Output(ids.ACCESS_SCENARIO, "data"),
+    inputs=dict(
+        click=Input(ids.MAP, "clickData"),
+        buttons=dict(
+            reset=Input(ids.ACCESS_RESET, "n_clicks"), add=Input(ids.SUGGEST_ADD, "n_clicks")
+        ),
+        code=Input(ids.DEPARTEMENT, "value"),
+    ),
+    state=dict(
+        simulate=State(ids.ACCESS_SIMULATE, "value"),
+        suggested=State(ids.SUGGEST_STORE, "data"),
+        controls=ctl.states(*ACCESS_CONTEXT),
+    ),
+    prevent_initial_call=True,
+)
+def update_scenario(click, buttons, code, simulate, suggested, controls):
+    """Clicks add or remove sites in simulation mode; reset and département switch clear
+    (``buttons``: their n_clicks; the one pressed is ``ctx.triggered_id``)."""
+    trigger = ctx.triggered_id
+    if trigger in (ids.ACCESS_RESET, ids.DEPARTEMENT):
+        return dict(EMPTY_SCENARIO)
+    scenario = controls.get("scenario") or EMPTY_SCENARIO
+    if trigger == ids.SUGGEST_ADD:
+        if not suggested:
+            return no_update
+        added = list(dict.fromkeys([*scenario.get("added", []), *suggested.get("ids", [])]))
+        return {"added": added, "removed": scenario.get("removed", [])}
+    return _scenario_from_click(click, simulate, {**controls, "scenario": scenario}, code)
 
 
 @callback(
@@ -132,79 +145,57 @@ def mode_defaults(mode, _n):
     return None, None, None, d.speed_kmh, d.detour, d.terminal_min
 
 
-def _canonical(view: UrlView, default_scheme: str | None) -> UrlView:
-    """The view with its defaults left out (scheme, layers) and without map framing."""
-    layers = view.layers
-    return replace(
-        view,
-        scheme=None if view.scheme in (None, "", default_scheme) else view.scheme,
-        layers=None if layers is None or set(layers) == set(DEFAULT_VISIBLE) else layers,
-        map_view=None,
-    )
-
-
 @callback(
-    Output(ids.URL, "search"),
-    Input(ids.DEPARTEMENT, "value"),
-    Input(ids.SCHEME, "value"),
-    Input(ids.AXES, "value"),
-    *(Input(i, "value") for i in ACCESS_INPUTS),
-    Input(ids.ACCESS_SCENARIO, "data"),
-    Input(ids.LAYERS, "value"),
-    Input(ids.BENEF_MODE, "value"),
-    Input(ids.SELECTION, "data"),
-    State(ids.URL, "search"),
+    # The only writer of the address bar except callbacks.page.render_page, which puts a
+    # saved view's link there when it draws that view.
+    output=Output(ids.URL, "search"),
+    inputs=dict(
+        code=Input(ids.DEPARTEMENT, "value"),
+        controls=ctl.inputs("scheme", "axes", *ACCESS_KEYS, "layers", "benef_mode"),
+        selection=Input(ids.SELECTION, "data"),
+    ),
+    state=dict(current=State(ids.URL, "search")),
     prevent_initial_call=True,
 )
-def write_url(code, scheme, axes, *rest):
+def write_url(code, controls, selection, current):
     """Keep the address bar in step with the view, so a link restores it.
 
     Left alone when the view is the one the address already describes (the page was just
     drawn from it), so a link's map framing (``carte=``) survives; any change drops it."""
-    *values, scenario, visible, benef_mode, selection, current = rest
     entry = _entry(code)
     if entry is None:
         return no_update
-    view = UrlView(
-        code=code,
-        scheme=scheme,
-        axes=tuple(axes or ()),
-        access=access_state(*values, scenario),
-        layers=tuple(visible or ()),
-        selection=(selection["type"], selection["code"]) if selection else None,
-        benef_mode=benef_mode if benef_mode in ("rate", "count") else "rate",
-    )
-    query = format_query(_canonical(view, entry.dep.default_scheme))
-    old = format_query(_canonical(parse_query(current)[0], entry.dep.default_scheme))
+    default_scheme = entry.dep.default_scheme
+    view = url_view_from_controls(code, controls, selection)
+    query = format_query(canonical(view, default_scheme, DEFAULT_VISIBLE))
+    old = format_query(canonical(parse_query(current)[0], default_scheme, DEFAULT_VISIBLE))
     return no_update if old == query else query
 
 
 @callback(
-    Output(ids.SUGGEST_OUT, "children"),
-    Output(ids.SUGGEST_STORE, "data"),
-    Output(ids.SUGGEST_ADD, "hidden"),
-    Input(ids.SUGGEST_GO, "n_clicks"),
-    Input(ids.DEPARTEMENT, "value"),
-    State(ids.SUGGEST_K, "value"),
-    State(ids.SUGGEST_WEIGHT, "value"),
-    State(ids.SCHEME, "value"),
-    State(ids.AXES, "value"),
-    *(State(i, "value") for i in ACCESS_INPUTS),
-    State(ids.ACCESS_SCENARIO, "data"),
+    output=dict(
+        children=Output(ids.SUGGEST_OUT, "children"),
+        store=Output(ids.SUGGEST_STORE, "data"),
+        hidden=Output(ids.SUGGEST_ADD, "hidden"),
+    ),
+    inputs=dict(_n=Input(ids.SUGGEST_GO, "n_clicks"), code=Input(ids.DEPARTEMENT, "value")),
+    state=dict(
+        k=State(ids.SUGGEST_K, "value"),
+        weight=State(ids.SUGGEST_WEIGHT, "value"),
+        controls=ctl.states(*ACCESS_CONTEXT),
+    ),
     prevent_initial_call=True,
 )
-def suggest(_n, code, k, weight, scheme, axes, *rest):
+def suggest(_n, code, k, weight, controls):
     """k sites chosen greedily among the communes, each with its gain."""
     if ctx.triggered_id == ids.DEPARTEMENT:
-        return None, None, True
-    *values, scenario = rest
+        return dict(children=None, store=None, hidden=True)
     entry = _entry(code)
     if entry is None:
-        return no_update, no_update, no_update
-    access = access_state(*values, scenario)
-    state = view_state(scheme, axes, "rate", [], "territory", access)
+        return dict(children=no_update, store=no_update, hidden=no_update)
+    state = view_from_controls(controls)
     children, store = access_panels.suggestions_view(entry.access, state, k, weight)
-    return children, store, store is None
+    return dict(children=children, store=store, hidden=store is None)
 
 
 @callback(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from server import registry
+from ui import controls as ctl
 from ui import ids
+from viewstate.controls import ACCESS_KEYS, view_from_controls
 
 BUTTONS = {
     ids.EXPORT_PNG: "png",
@@ -40,48 +41,40 @@ def export_bytes(snapshot, kind: str) -> tuple[str, bytes]:
 
 
 @callback(
-    Output(ids.EXPORT_DOWNLOAD, "data"),
-    Output(ids.EXPORT_STATUS, "children"),
-    *(Input(button, "n_clicks") for button in BUTTONS),
-    State(ids.DEPARTEMENT, "value"),
-    State(ids.SCHEME, "value"),
-    State(ids.AXES, "value"),
-    State(ids.LAYERS, "value"),
-    State(ids.BENEF_MODE, "value"),
-    State(ids.BENEF_ESTIMATE, "value"),
-    State(ids.SELECTION, "data"),
-    *(State(i, "value") for i in ACCESS_INPUTS),
-    State(ids.ACCESS_SCENARIO, "data"),
+    output=dict(
+        download=Output(ids.EXPORT_DOWNLOAD, "data"),
+        status=Output(ids.EXPORT_STATUS, "children"),
+    ),
+    inputs=dict(clicks={kind: Input(button, "n_clicks") for button, kind in BUTTONS.items()}),
+    state=dict(
+        code=State(ids.DEPARTEMENT, "value"),
+        selection=State(ids.SELECTION, "data"),
+        controls=ctl.states(
+            "scheme", "axes", "layers", "benef_mode", "benef_estimate", *ACCESS_KEYS
+        ),
+    ),
     prevent_initial_call=True,
     running=[(Output(ids.EXPORT_STATUS, "children"), "Export en cours…", None)],
 )
-def export(
-    _png, _pdf, _html, _data, code, scheme, axes, visible, benef, estimate, selection, *rest
-):
+def export(clicks, code, selection, controls):
     """Build the requested file from the current view and send it to the browser."""
     import exports
 
-    *access_values, scenario = rest
     reg = registry.current()
     kind = BUTTONS.get(ctx.triggered_id)
     if kind is None or code not in reg.entries:
-        return no_update, no_update
+        return dict(download=no_update, status=no_update)
     entry = reg.get(code)
-    state = view_state(
-        scheme, axes, benef, estimate, "territory", access_state(*access_values, scenario)
-    )
+    state = view_from_controls(controls)
+    visible = tuple(controls.get("layers") or ())
     try:
         if kind in ("png", "pdf"):
             exports.keep_browser_open()  # the first export starts Chromium, later ones reuse it
         snapshot = exports.Snapshot(
-            entry.dep,
-            entry.assets,
-            state,
-            tuple(visible or ()),
-            selection,
-            access_service=entry.access,
+            entry.dep, entry.assets, state, visible, selection, access_service=entry.access
         )
         name, content = export_bytes(snapshot, kind)
     except exports.ExportError as exc:
-        return no_update, html.P(str(exc), className="warning")
-    return dcc.send_bytes(content, name), html.P(f"Fichier prêt : {name}", className="muted")
+        return dict(download=no_update, status=html.P(str(exc), className="warning"))
+    status = html.P(f"Fichier prêt : {name}", className="muted")
+    return dict(download=dcc.send_bytes(content, name), status=status)

@@ -1,36 +1,33 @@
-"""The page is rendered from the URL once; controls then write their state back to it."""
+"""The page: drawn from the URL once, or from a saved view / slide asking for it; controls
+then write their state back to the URL (``callbacks.access.write_url``)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, State, callback, ctx, no_update
 
 from server import registry
-from ui import ids, layout
-from viewstate.url import parse_query
+from ui import ids
+from ui.page import department_page
 
 
 @callback(
-    Output(ids.PAGE, "children"),
-    Output(ids.PAGE, "className"),
-    Input(ids.URL, "pathname"),
-    State(ids.URL, "search"),
-    State(ids.PAGE, "className"),
+    output=dict(
+        children=Output(ids.PAGE, "children"),
+        class_name=Output(ids.PAGE, "className"),
+        # Also written by access.write_url (the controls); here only a requested view's link.
+        search=Output(ids.URL, "search", allow_duplicate=True),
+    ),
+    inputs=dict(_pathname=Input(ids.URL, "pathname"), request=Input(ids.PAGE_REQUEST, "data")),
+    state=dict(search=State(ids.URL, "search"), rendered=State(ids.PAGE, "className")),
+    prevent_initial_call="initial_duplicate",
 )
-def render_page(_pathname, search, rendered):
-    """Draw the page a link asks for (département, scheme, axes, access, scenario)."""
-    if rendered == "rendered":  # writing the query back must not redraw the page
-        return no_update, no_update
-    return page_for(search), "rendered"
-
-
-def page_for(search: str | None, presentation: dict | None = None):
-    """The page a query string describes (unknown département: the default one, said)."""
-    view, notes = parse_query(search)
+def render_page(_pathname, request, search, rendered):
+    """Draw the page a link asks for (département, scheme, axes, access, scenario), or the
+    one a saved view or presentation slide requests (``{"search", "presentation"}``)."""
     reg = registry.current()
-    if view.code and view.code not in reg.entries:
-        notes.append(
-            f"Lien : département « {view.code} » non disponible ; "
-            f"{registry.default_code()} affiché."
-        )
-    code = view.code if view.code in reg.entries else registry.default_code()
-    return layout.serve_layout(reg, code, view, notes, presentation)
+    if ctx.triggered_id == ids.PAGE_REQUEST and request:
+        page = department_page(reg, request["search"], request.get("presentation"))
+        return dict(children=page, class_name="rendered", search=request["search"])
+    if rendered == "rendered":  # writing the query back must not redraw the page
+        return dict(children=no_update, class_name=no_update, search=no_update)
+    return dict(children=department_page(reg, search), class_name="rendered", search=no_update)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 
-from callbacks.page import page_for
 from layers import view_for_bounds
 from server import registry
 from ui import ids, labels
@@ -47,35 +46,51 @@ def _zoom(patch: Patch, bounds) -> Patch:
     return patch
 
 
-NOTHING = (no_update,) * 7
+OUTPUTS = ("state", "root_class", "selection", "figure", "header", "request")
+
+
+def _nothing(**values) -> dict:
+    """Every output left alone but ``values``."""
+    return {**dict.fromkeys(OUTPUTS, no_update), **values}
 
 
 @callback(
-    Output(ids.PRES_STATE, "data"),
-    Output(ids.APP_ROOT, "className"),
-    Output(ids.SELECTION, "data", allow_duplicate=True),
-    Output(ids.MAP, "figure", allow_duplicate=True),
-    Output(ids.PRES_HEADER, "children"),
-    Output(ids.PAGE, "children", allow_duplicate=True),
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(ids.PRESENT, "n_clicks"),
-    Input(ids.PRES_PREV, "n_clicks"),
-    Input(ids.PRES_NEXT, "n_clicks"),
-    Input(ids.PRES_EXIT, "n_clicks"),
-    State(ids.PRES_STATE, "data"),
-    State(ids.PRES_SOURCE, "value"),
-    State(ids.SAVED_VIEWS, "data"),
-    State(ids.SCHEME, "value"),
-    State(ids.DEPARTEMENT, "value"),
+    output=dict(
+        state=Output(ids.PRES_STATE, "data"),
+        root_class=Output(ids.APP_ROOT, "className"),
+        # Also written by selection.select (clicks, « Aller à »): a slide selects its territory.
+        selection=Output(ids.SELECTION, "data", allow_duplicate=True),
+        # Also written by map_figure (switch, patches): a slide frames its territory.
+        figure=Output(ids.MAP, "figure", allow_duplicate=True),
+        header=Output(ids.PRES_HEADER, "children"),
+        # Also written by saved_views.open_view: a saved view as a slide asks for its page.
+        request=Output(ids.PAGE_REQUEST, "data", allow_duplicate=True),
+    ),
+    inputs=dict(
+        buttons=dict(
+            start=Input(ids.PRESENT, "n_clicks"),
+            prev=Input(ids.PRES_PREV, "n_clicks"),
+            next=Input(ids.PRES_NEXT, "n_clicks"),
+            exit=Input(ids.PRES_EXIT, "n_clicks"),
+        )
+    ),
+    state=dict(
+        state=State(ids.PRES_STATE, "data"),
+        source=State(ids.PRES_SOURCE, "value"),
+        saved=State(ids.SAVED_VIEWS, "data"),
+        scheme=State(ids.SCHEME, "value"),
+        code=State(ids.DEPARTEMENT, "value"),
+    ),
     prevent_initial_call=True,
 )
-def present(_start, _prev, _next, _exit, state, source, saved, scheme, code):
-    """Enter, step through or leave the presentation."""
+def present(state, source, saved, scheme, code, buttons=None):
+    """Enter, step through or leave the presentation (``buttons``: their n_clicks; which
+    one was pressed comes from ``ctx.triggered_id``)."""
     reg = registry.current()
     # Dash also runs this when a page is drawn (its outputs reach outside the page): a
     # button that was never pressed has n_clicks None.
     if code not in reg.entries or not ctx.triggered or ctx.triggered[0]["value"] is None:
-        return NOTHING
+        return _nothing()
     entry = reg.get(code)
     trigger = ctx.triggered_id
     state = state or {"on": False, "index": -1}
@@ -83,42 +98,39 @@ def present(_start, _prev, _next, _exit, state, source, saved, scheme, code):
     source = state.get("source", "territories") if on else (source or "territories")
     if trigger == ids.PRES_EXIT:
         zoom = _zoom(Patch(), entry.assets.bounds) if source == "territories" else no_update
-        off = {"on": False, "index": -1}
-        return off, "app", no_update, zoom, None, no_update, no_update
+        return _nothing(
+            state={"on": False, "index": -1}, root_class="app", figure=zoom, header=None
+        )
     index = state.get("index", -1) if on else -1
     step = -1 if trigger == ids.PRES_PREV else 1
     if source == "views":
         return _step_views(clean_views(saved), index, step)
     items = slides(entry.dep, scheme)
     if not items:
-        header = "Aucun territoire à présenter."
-        return no_update, "app presentation", no_update, no_update, header, no_update, no_update
+        return _nothing(root_class="app presentation", header="Aucun territoire à présenter.")
     index = (index + step) % len(items)
     slide = items[index]
-    header = f"{slide['title']} — {index + 1} / {len(items)}"
-    return (
-        {"on": True, "index": index, "source": "territories"},
-        "app presentation",
-        slide["selection"],
-        _zoom(Patch(), slide["bounds"]),
-        header,
-        no_update,
-        no_update,
+    return _nothing(
+        state={"on": True, "index": index, "source": "territories"},
+        root_class="app presentation",
+        selection=slide["selection"],
+        figure=_zoom(Patch(), slide["bounds"]),
+        header=f"{slide['title']} — {index + 1} / {len(items)}",
     )
 
 
-def _step_views(views: list[dict], index: int, step: int):
-    """The saved view ``index + step`` drawn as a presentation page (and its link)."""
+def _step_views(views: list[dict], index: int, step: int) -> dict:
+    """The saved view ``index + step``, requested as a presentation page (with its link)."""
     if not views:
-        state = {"on": True, "index": -1, "source": "views"}
-        return state, "app presentation", no_update, no_update, labels.PRES_NO_VIEWS, *NOTHING[:2]
+        return _nothing(
+            state={"on": True, "index": -1, "source": "views"},
+            root_class="app presentation",
+            header=labels.PRES_NO_VIEWS,
+        )
     index = (index + step) % len(views)
     view = views[index]
-    page = page_for(
-        view["search"],
-        presentation={
-            "state": {"on": True, "index": index, "source": "views"},
-            "header": f"{view['title']} — {index + 1} / {len(views)}",
-        },
-    )
-    return *NOTHING[:5], page, view["search"]
+    presentation = {
+        "state": {"on": True, "index": index, "source": "views"},
+        "header": f"{view['title']} — {index + 1} / {len(views)}",
+    }
+    return _nothing(request={"search": view["search"], "presentation": presentation})

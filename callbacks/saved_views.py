@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
-from callbacks.page import page_for
 from server import registry
 from ui import ids, labels
 from viewstate.saved import clean_views, find_view, new_view, remove_view
@@ -112,6 +111,7 @@ def _clicked(clicks) -> str | None:
 
 
 @callback(
+    # Also written by save_view (a view added).
     Output(ids.SAVED_VIEWS, "data", allow_duplicate=True),
     Input({"type": ids.VIEW_DELETE, "index": ALL}, "n_clicks"),
     State(ids.SAVED_VIEWS, "data"),
@@ -124,16 +124,17 @@ def delete_view(clicks, saved):
 
 
 @callback(
-    Output(ids.PAGE, "children", allow_duplicate=True),
-    Output(ids.URL, "search", allow_duplicate=True),
+    # Also written by presentation.present (a saved view stepped through as a slide).
+    Output(ids.PAGE_REQUEST, "data"),
     Input({"type": ids.VIEW_OPEN, "index": ALL}, "n_clicks"),
     State(ids.SAVED_VIEWS, "data"),
     prevent_initial_call=True,
 )
 def open_view(clicks, saved):
-    """Draw the page of a saved view (with its map framing) and put its link in the bar."""
+    """Ask for the page of a saved view (with its map framing; ``callbacks.page`` draws it
+    and puts its link in the bar)."""
     view_id = _clicked(clicks)
     view = None if view_id is None else find_view(saved, view_id)
     if view is None:
-        return no_update, no_update
-    return page_for(view["search"]), view["search"]
+        return no_update
+    return {"search": view["search"], "presentation": None}

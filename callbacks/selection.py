@@ -42,6 +42,7 @@ def selection_from_goto(value: str | None) -> dict | None:
 
 
 @callback(
+    # Also written by presentation.present (a slide selects its territory).
     Output(ids.SELECTION, "data"),
     Output(ids.GOTO, "value"),
     Input(ids.MAP, "clickData"),

@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from exports import (  # noqa: E402
+from core import terms
+from exports import (
     ALL_FORMATS,
     ExportError,
     Snapshot,
@@ -36,13 +34,18 @@ from exports import (  # noqa: E402
     snapshots_for_scheme,
     write_all,
 )
-from layers import DEFAULT_VISIBLE, TOGGLES, ViewState  # noqa: E402
-from server import registry as registry_mod  # noqa: E402
-from server import settings as config  # noqa: E402
-from viewstate.url import DAYS, ENGINES_FR, MODES_FR, parse_query  # noqa: E402
+from layers import DEFAULT_VISIBLE, TOGGLES, ViewState
+from server import registry as registry_mod
+from server import settings as config
+from viewstate.url import UrlView, parse_query, view_state_of
 
 BAD_INPUT = 2
-BENEF_CHOICES = {"taux": ("rate", False), "nombre": ("count", False), "estimation": ("rate", True)}
+#: ``--beneficiaires``: the URL values of core.terms, plus the labelled commune estimate.
+BENEF_CHOICES = {
+    **{url: (code, False) for url, code in terms.BENEFICIARY_MODES.from_url().items()},
+    "estimation": ("rate", True),
+}
+MODE_VALUES = ", ".join(terms.TRAVEL_MODES.from_url())
 
 
 class UsageError(Exception):
@@ -81,11 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=Path("instantanes"), help="dossier de sortie")
     p.add_argument("--axes", default="", help="axes du plan séparés par des virgules (ex. A1,A8)")
-    p.add_argument("--acces", help=f"temps d'accès : {', '.join(MODES_FR)}")
+    p.add_argument("--acces", help=f"temps d'accès : {MODE_VALUES}")
     p.add_argument("--seuil", help="seuil des temps d'accès, en minutes (défaut 30)")
-    p.add_argument("--moteur", help=f"moteur des temps d'accès : {', '.join(ENGINES_FR)}")
+    p.add_argument(
+        "--moteur", help=f"moteur des temps d'accès : {', '.join(terms.ENGINES.from_url())}"
+    )
     p.add_argument("--dest", help="destinations : sites, digital, partners:<groupe> (virgules)")
-    p.add_argument("--jour", help=f"jour d'ouverture : {', '.join(DAYS)}")
+    p.add_argument("--jour", help=f"jour d'ouverture : {', '.join(terms.DAYS_FR)}")
     p.add_argument("--couches", help=f"couches affichées (virgules) : {', '.join(TOGGLES)}")
     p.add_argument(
         "--beneficiaires", help="ajoute la couche bénéficiaires : taux, nombre ou estimation"
@@ -139,8 +144,7 @@ def _apply_link(args) -> None:
         raise UsageError("Indiquez le département (--departement 41) ou un lien (--lien).")
 
 
-def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
-    """View state and layer toggles from the options (UsageError on bad values)."""
+def _scheme(args, dep) -> str:
     schemes = list(dep.schemes["scheme_id"])
     scheme = args.scheme or dep.default_scheme
     if scheme not in schemes:
@@ -148,6 +152,10 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
             f"Découpage « {scheme} » inconnu pour le {dep.code} ({dep.name}). "
             f"Découpages disponibles : {', '.join(schemes)}."
         )
+    return scheme
+
+
+def _axes(args, dep) -> tuple[str, ...]:
     axes = tuple(_list(args.axes))
     known = list(dep.plan["node_id"])
     bad = [a for a in axes if a not in set(known)]
@@ -156,6 +164,11 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
         raise UsageError(
             f"Axe(s) inconnu(s) : {', '.join(bad)}. Axes disponibles : {', '.join(offered)}."
         )
+    return axes
+
+
+def _access_url(args) -> UrlView:
+    """The access options read as a link's parameters (the app's own URL mapping)."""
     params = {
         k: v
         for k, v in (
@@ -169,20 +182,34 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
     }
     if params and "acces" not in params:
         raise UsageError(
-            f"L'option --{next(iter(params))} n'a d'effet qu'avec --acces ({', '.join(MODES_FR)})."
+            f"L'option --{next(iter(params))} n'a d'effet qu'avec --acces ({MODE_VALUES})."
         )
     view, notes = parse_query(urlencode(params))
-    access = view.access if params or args.link_access is None else args.link_access
     if notes:
         raise UsageError(
             " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes)
         )
+    if not params and args.link_access is not None:
+        return UrlView(access=args.link_access)
+    return view
+
+
+def _visible(args) -> tuple[str, ...]:
     visible = tuple(_list(args.couches)) if args.couches else DEFAULT_VISIBLE
     bad = [v for v in visible if v not in TOGGLES]
     if bad:
         raise UsageError(
             f"Couche(s) inconnue(s) : {', '.join(bad)}. Couches : {', '.join(TOGGLES)}."
         )
+    return visible
+
+
+def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
+    """View state and layer toggles from the options (UsageError on bad values)."""
+    scheme = _scheme(args, dep)
+    axes = _axes(args, dep)
+    url = _access_url(args)
+    visible = _visible(args)
     mode, estimate = args.link_benef, False
     if args.beneficiaires:
         if args.beneficiaires not in BENEF_CHOICES:
@@ -192,14 +219,7 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
             )
         mode, estimate = BENEF_CHOICES[args.beneficiaires]
         visible = (*visible, "beneficiaries") if "beneficiaries" not in visible else visible
-    state = ViewState(
-        scheme_id=scheme,
-        axes=axes,
-        beneficiaries_mode=mode,
-        beneficiaries_estimate=estimate,
-        access=access,
-    )
-    return state, visible
+    return view_state_of(replace(url, benef_mode=mode), scheme, axes, estimate), visible
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -6,14 +6,17 @@ serves a layer (``?axes=A1,A2&scheme=mdcs_2019``), so a planner can load it in Q
 
 from __future__ import annotations
 
-import orjson
-from flask import Flask, Response, request
+from dataclasses import replace
 
+import orjson
+from flask import Blueprint, Response, request
+
+from core.terms import BENEFICIARY_MODES
 from layers import LAYERS, ViewState
 from layers import beneficiaries as benef_layer
 from layers.geojson import feature_collection, json_safe, points_collection
 from server import registry
-from viewstate.url import parse_query
+from viewstate.url import parse_query, view_state_of
 
 POLYGON_IDS = {"communes": "code_insee", "epci": "siren_epci", "territories": "territory_id"}
 POINT_IDS = {"sites": "site_id", "partners": "partner_id", "digital_points": "id"}
@@ -63,17 +66,8 @@ def _properties(frame, drop=("geometry",)) -> list[str]:
     return [c for c in frame.columns if c not in drop]
 
 
-def layer_geojson(code: str, layer: str) -> Response:
-    """One layer as GeoJSON with the same filters as the map."""
-    reg = registry.current()
-    if code not in reg.entries:
-        return _error(
-            f"Département « {code} » inconnu. Codes disponibles : {', '.join(reg.codes())}.", 404
-        )
-    if layer not in API_LAYERS:
-        return _error(f"Couche « {layer} » inconnue. Couches : {', '.join(API_LAYERS)}.", 404)
-    entry = reg.get(code)
-    dep = entry.dep
+def view_from_request(code: str, dep) -> ViewState | Response:
+    """The view the query parameters ask for, or the French 400 error saying why not."""
     scheme = request.args.get("scheme") or dep.default_scheme
     if scheme not in set(dep.schemes["scheme_id"]):
         return _error(
@@ -86,42 +80,56 @@ def layer_geojson(code: str, layer: str) -> Response:
     if unknown:
         return _error(f"Axe(s) inconnu(s) : {', '.join(unknown)}. Voir plan.csv du paquet.", 400)
     mode = request.args.get("mode", "rate")
-    if mode not in ("rate", "count"):
+    if mode not in BENEFICIARY_MODES:
         return _error("Paramètre mode : « rate » ou « count ».", 400)
-    view, notes = parse_query(request.query_string.decode("utf-8", "replace"))
+    url, notes = parse_query(request.query_string.decode("utf-8", "replace"))
     if notes:
         return _error(
             " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes), 400
         )
-    state = ViewState(
-        scheme_id=scheme,
-        axes=axes,
-        beneficiaries_mode=mode,
-        beneficiaries_estimate=request.args.get("estimate") == "1",
-        access=view.access,
-    )
-    extra: dict = {}
+    estimate = request.args.get("estimate") == "1"
+    return view_state_of(replace(url, benef_mode=mode), scheme, axes, estimate)
+
+
+def _collection(layer: str, entry, state: ViewState) -> tuple[dict | None, dict]:
+    """The feature collection of ``layer`` and extra metadata (access model, figures)."""
+    dep = entry.dep
     if layer == "access":
-        fc, extra = _access(dep, entry.access, state)
-        if fc is None:
-            return _error(" ".join(extra["problemes"]), 400)
-    elif layer in POLYGON_IDS:
+        return _access(dep, entry.access, state)
+    if layer in POLYGON_IDS:
         frame = LAYERS[layer].frame(dep, state)
-        fc = feature_collection(frame, POLYGON_IDS[layer], _properties(frame))
-    elif layer == "epci_outside":
+        return feature_collection(frame, POLYGON_IDS[layer], _properties(frame)), {}
+    if layer == "epci_outside":
         frame = dep.epci_outside
-        fc = feature_collection(frame, "siren_epci", _properties(frame))
-    elif layer in POINT_IDS:
+        return feature_collection(frame, "siren_epci", _properties(frame)), {}
+    if layer in POINT_IDS:
         frame = LAYERS[layer].frame(dep, state)
-        fc = points_collection(
-            frame, POINT_IDS[layer], _properties(frame, ("geometry", "lon", "lat"))
+        props = _properties(frame, ("geometry", "lon", "lat"))
+        return points_collection(frame, POINT_IDS[layer], props), {}
+    return _beneficiaries(dep, entry.assets, state), {}
+
+
+def layer_geojson(code: str, layer: str) -> Response:
+    """One layer as GeoJSON with the same filters as the map."""
+    reg = registry.current()
+    if code not in reg.entries:
+        return _error(
+            f"Département « {code} » inconnu. Codes disponibles : {', '.join(reg.codes())}.", 404
         )
-    else:
-        fc = _beneficiaries(dep, entry.assets, state)
+    if layer not in API_LAYERS:
+        return _error(f"Couche « {layer} » inconnue. Couches : {', '.join(API_LAYERS)}.", 404)
+    entry = reg.get(code)
+    dep = entry.dep
+    state = view_from_request(code, dep)
+    if isinstance(state, Response):
+        return state
+    fc, extra = _collection(layer, entry, state)
+    if fc is None:
+        return _error(" ".join(extra["problemes"]), 400)
     fc["metadata"] = {
         "departement": code,
         "couche": layer,
-        "filtres": {"scheme": scheme, "axes": list(axes)},
+        "filtres": {"scheme": state.scheme_id, "axes": list(state.axes)},
         "crs": "EPSG:4326",
         "sources": {sid: json_safe(s.to_dict()) for sid, s in dep.sources.iterrows()},
         "geodonnees": dict(dep.geo_meta),
@@ -140,8 +148,6 @@ def _records(frame) -> list[dict]:
 
 def _access(dep, service, state) -> tuple[dict | None, dict]:
     """Communes with minutes to the nearest destination; model, figures and scenario."""
-    from dataclasses import replace
-
     state = replace(state, access=replace(state.access, enabled=True))
     v = service.view_for(state)
     if not v.ok:
@@ -206,9 +212,11 @@ def _beneficiaries(dep, assets, state) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def register_api(server: Flask) -> None:
-    """Add the API routes to the Dash app's Flask server."""
-    server.add_url_rule("/api/departements", "api_departements", departements)
-    server.add_url_rule(
+def api_blueprint() -> Blueprint:
+    """The API routes as a Flask blueprint (``create_app`` registers one per app)."""
+    blueprint = Blueprint("api", __name__)
+    blueprint.add_url_rule("/api/departements", "api_departements", departements)
+    blueprint.add_url_rule(
         "/api/departements/<code>/layers/<layer>.geojson", "api_layer", layer_geojson
     )
+    return blueprint

@@ -1,16 +1,25 @@
-"""The loaded département packages: reference data, loaded once at start-up, read-only."""
+"""The loaded département packages: reference data, loaded once at start-up, read-only.
+
+The registry lives on the app (``app.server.extensions["atlas"]``), never in a module
+variable: two apps in one process serve their own packages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from flask import Flask, current_app
 
 from core.access.service import AccessService
 from core.package import Department, discover_departments, load_department
 from core.package.problems import PackageError, Problem
 from layers import access_times
 from layers.assets import MapAssets
+
+#: Key of the registry in ``flask.Flask.extensions``.
+EXTENSION = "atlas"
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class Registry:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
+    preferred: str | None = None  # the département shown first (``--departement``)
 
     @classmethod
     def load(cls, data_dirs: Sequence[Path], geo_dirs: Sequence[Path]) -> Registry:
@@ -55,6 +65,14 @@ class Registry:
     def codes(self) -> list[str]:
         return sorted(self.entries)
 
+    def default_code(self) -> str:
+        """The preferred département when it is loaded, else the first code."""
+        return self.preferred if self.preferred in self.entries else self.codes()[0]
+
+    def with_preferred(self, code: str | None) -> Registry:
+        """The same packages, ``code`` shown when a URL names no département."""
+        return replace(self, preferred=code)
+
     def get(self, code: str) -> Entry:
         """The entry of ``code``; ``KeyError`` when it is unknown or failed to load."""
         return self.entries[code]
@@ -72,27 +90,21 @@ class Registry:
         return opts
 
 
-_CURRENT: Registry | None = None
-_DEFAULT_CODE: str | None = None
-
-
-def install(registry: Registry, default_code: str | None = None) -> None:
-    """Make ``registry`` the one callbacks and API routes read."""
-    global _CURRENT, _DEFAULT_CODE
-    _CURRENT = registry
-    _DEFAULT_CODE = default_code
+def attach(server: Flask, registry: Registry) -> None:
+    """Keep ``registry`` on the Flask ``server`` (``create_app`` calls it once)."""
+    server.extensions[EXTENSION] = registry
 
 
 def current() -> Registry:
-    """The installed registry (``create_app`` installs it)."""
-    if _CURRENT is None:
-        raise RuntimeError("No registry installed: build the app with app.create_app().")
-    return _CURRENT
+    """The registry of the app serving the current request (callbacks and API routes).
+
+    Raises ``RuntimeError`` outside an app context or when the app has no registry."""
+    try:
+        return current_app.extensions[EXTENSION]
+    except KeyError:
+        raise RuntimeError("No registry on this app: build it with app.create_app().") from None
 
 
 def default_code() -> str:
     """The département served when a URL names none (``--departement``)."""
-    reg = current()
-    if _DEFAULT_CODE in reg.entries:
-        return _DEFAULT_CODE
-    return reg.codes()[0]
+    return current().default_code()

@@ -69,3 +69,40 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+# ---- the bundled packages and the app, built once per session ---------------------------
+
+
+@pytest.fixture(scope="session")
+def reg():  # noqa: ANN201 - server.registry.Registry, imported lazily
+    """The bundled départements, loaded once (read-only)."""
+    from server import registry as registry_mod
+    from server import settings as config
+
+    return registry_mod.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
+
+
+@pytest.fixture(scope="session")
+def app(reg):  # noqa: ANN201 - dash.Dash
+    """The app serving ``reg``, built once. Its first request is made here: Dash hands the
+    callbacks registered with ``dash.callback`` to the first app that serves a request, so
+    apps that tests build later serve their routes and pages, not the callbacks."""
+    from app import create_app
+    from server import settings as config
+
+    built = create_app(config.Settings(), reg)
+    assert built.server.test_client().get("/_dash-dependencies").status_code == 200
+    return built
+
+
+@pytest.fixture()
+def client(app):  # noqa: ANN201 - flask.testing.FlaskClient
+    return app.server.test_client()
+
+
+@pytest.fixture()
+def app_context(app):  # noqa: ANN201
+    """A request context of ``app``: callbacks called directly read its registry."""
+    with app.server.test_request_context():
+        yield app

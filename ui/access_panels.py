@@ -179,6 +179,42 @@ def figures_view(service, state):
     return children, messages
 
 
+def _suggestion_rows(suggestions, beneficiaries: bool, amount) -> list[html.Tr]:
+    """One row per suggested commune: rank, name, gain, covered, share, mean time."""
+    return [
+        html.Tr(
+            [
+                html.Td(str(i + 1)),
+                html.Td(s.name),
+                html.Td(amount(s.gain)),
+                html.Td("—" if beneficiaries else amount(s.covered_after)),
+                html.Td(
+                    f"{fmt_float(100 * s.share_after, 0)} %"
+                    if beneficiaries
+                    else _pct(s.share_after)
+                ),
+                html.Td(f"{fmt_float(s.mean_after, 1)} min"),
+            ]
+        )
+        for i, s in enumerate(suggestions)
+    ]
+
+
+def _suggestion_table(rows: list[html.Tr], label: str) -> html.Table:
+    headers = (
+        "Rang",
+        "Commune",
+        f"Gain ({label})",
+        "Couverts ensuite",
+        "Part couverte",
+        "Temps moyen",
+    )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])), html.Tbody(rows)],
+        className="data-table",
+    )
+
+
 def suggestions_view(service, state, k, weight):
     """(children, store) with the k suggested communes and their gains."""
     access, dep = state.access, service.dep
@@ -204,23 +240,7 @@ def suggestions_view(service, state, k, weight):
     def amount(value) -> str:
         return fmt_count(value, dep.secrecy_threshold) if beneficiaries else fmt_int(value)
 
-    rows = [
-        html.Tr(
-            [
-                html.Td(str(i + 1)),
-                html.Td(s.name),
-                html.Td(amount(s.gain)),
-                html.Td("—" if beneficiaries else amount(s.covered_after)),
-                html.Td(
-                    f"{fmt_float(100 * s.share_after, 0)} %"
-                    if beneficiaries
-                    else _pct(s.share_after)
-                ),
-                html.Td(f"{fmt_float(s.mean_after, 1)} min"),
-            ]
-        )
-        for i, s in enumerate(result.suggestions)
-    ]
+    rows = _suggestion_rows(result.suggestions, beneficiaries, amount)
     threshold = fmt_float(access.threshold, 0)
     badge = [html.Span("estimation", className="badge badge-estimate")] if estimated else []
     children = [
@@ -234,27 +254,7 @@ def suggestions_view(service, state, k, weight):
                 *badge,
             ]
         ),
-        html.Table(
-            [
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(h, scope="col")
-                            for h in (
-                                "Rang",
-                                "Commune",
-                                f"Gain ({label})",
-                                "Couverts ensuite",
-                                "Part couverte",
-                                "Temps moyen",
-                            )
-                        ]
-                    )
-                ),
-                html.Tbody(rows),
-            ],
-            className="data-table",
-        ),
+        _suggestion_table(rows, label),
         html.P(
             "Lorsque tout le monde est déjà sous le seuil, les sites suivants sont choisis "
             "pour réduire le temps moyen (gain nul en personnes couvertes).",

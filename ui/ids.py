@@ -28,6 +28,7 @@ FOOTER = "footer"
 PANEL_CLOSE = "panel-close"
 URL = "url"
 PAGE = "page"
+PAGE_REQUEST = "page-request"  # a saved view or slide asks for its page
 URL_NOTES = "url-notes"
 ACCESS_ON = "access-on"
 ACCESS_MODE = "access-mode"

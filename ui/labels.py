@@ -1,5 +1,6 @@
 """French UI text (labels live here, not in logic)."""
 
+from core import terms
 from core.secrecy import SECRECY_NOTE_FR as SECRECY_NOTE  # noqa: F401  (defined once, in core)
 from layers.territories import UNKNOWN_PERIMETER_FR as UNKNOWN_PERIMETER  # noqa: F401
 
@@ -13,10 +14,10 @@ AXES_PLACEHOLDER = "Tous les axes (aucun filtre)"
 AXES_CLEAR = "Effacer le filtre"
 LAYERS = "Couches"
 BENEF = "Bénéficiaires"
-BENEF_MODES = {"rate": "Taux pour 1 000 habitants", "count": "Nombre"}
+BENEF_MODES = terms.BENEFICIARY_MODES.labels()
 BENEF_ESTIMATE = "Estimer par commune (répartition selon la population)"
 CLICK_LEVEL = "Un clic sur la carte ouvre la fiche"
-CLICK_LEVELS = {"territory": "du territoire", "epci": "de l'EPCI", "commune": "de la commune"}
+CLICK_LEVELS = terms.CLICK_LEVELS.labels()
 MAP_STYLE = "Fond de carte"
 GOTO = "Aller à un territoire, un EPCI ou une commune"
 GOTO_PLACEHOLDER = "Rechercher…"
@@ -52,12 +53,9 @@ DROPDOWN = {
 
 ACCESS = "Temps d'accès au service le plus proche"
 ACCESS_ON = "Afficher les temps d'accès"
-ACCESS_MODES = {"car": "Voiture", "bike": "Vélo", "walk": "Marche"}
-ACCESS_ENGINES = {
-    "straight_line": "Vol d'oiseau × détour (estimation)",
-    "road": "Réseau routier OpenStreetMap",
-    "imported": "Matrice de temps importée",
-}
+#: Screen order of the travel modes (Voiture, Vélo, Marche), labels from core.terms.
+ACCESS_MODES = {code: terms.TRAVEL_MODES.labels()[code] for code in ("car", "bike", "walk")}
+ACCESS_ENGINES = terms.ENGINES.labels()
 ACCESS_THRESHOLD = "Seuil (minutes)"
 ACCESS_DEST = "Services de destination"
 ACCESS_DEST_SITES = "Sites départementaux du découpage (MDS, CMS…)"
@@ -70,16 +68,13 @@ ACCESS_DETOUR = "Facteur de détour"
 ACCESS_TERMINAL = "Temps terminal (min)"
 ACCESS_DEFAULTS = "Valeurs par défaut"
 ACCESS_SHOW = "Carte"
-ACCESS_SHOWS = {
-    "minutes": "Minutes jusqu'au plus proche",
-    "difference": "Gain du scénario (minutes)",
-}
+ACCESS_SHOWS = terms.ACCESS_SHOWS.labels()
 ACCESS_SIMULATE = "Simulation : un clic sur une commune ajoute un site, sur un site le retire"
 ACCESS_RESET = "Réinitialiser le scénario"
 SUGGEST = "Sites suggérés"
 SUGGEST_K = "Nombre de sites"
 SUGGEST_WEIGHT = "Maximiser"
-SUGGEST_WEIGHTS = {"population": "la population", "beneficiaries": "les bénéficiaires (estimation)"}
+SUGGEST_WEIGHTS = terms.SUGGESTION_WEIGHTS.labels()
 SUGGEST_GO = "Proposer des sites"
 SUGGEST_ADD = "Ajouter ces sites au scénario"
 

@@ -1,4 +1,4 @@
-"""Page layout: controls, map, side panel, tabs. Built for one département at first paint."""
+"""Controls and their helpers shared by the page: options, captions, access controls."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from pathlib import Path
 
 from dash import dcc, html
 
-from core.access.opening_hours import DAYS_FR
 from core.access.params import MODES
-from core.plan import actions_for, axe_options
-from layers import DEFAULT_VISIBLE, MAP_STYLES, TOGGLES, ViewState, build_figure
+from core.plan import axe_options
+from core.terms import DAYS_FR
+from layers import ViewState
 from layers.style import PARTNER_GROUPS
 from layers.territories import PERIMETER_LABELS
-from ui import ids, labels, panels
+from ui import ids, labels
 from viewstate.state import AccessState
-from viewstate.url import UrlView
 
 
 def scheme_options(dep) -> list[dict]:
@@ -68,6 +67,7 @@ def app_shell() -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.SAVED_VIEWS, storage_type="local"),
+            dcc.Store(id=ids.PAGE_REQUEST, data=None),
             html.Div(id=ids.PAGE, children=html.P("Chargement de l'atlas…", className="muted")),
         ]
     )
@@ -231,40 +231,7 @@ def access_details(dep, access: AccessState, defaults, day_options) -> list:
             ),
             ids.ACCESS_DAY,
         ),
-        html.Details(
-            [
-                html.Summary(labels.ACCESS_PARAMS),
-                control(
-                    labels.ACCESS_SPEED,
-                    number_input(
-                        ids.ACCESS_SPEED, access.speed_kmh, defaults.speed_kmh, 1, 130, 0.1
-                    ),
-                    ids.ACCESS_SPEED,
-                ),
-                control(
-                    labels.ACCESS_DETOUR,
-                    number_input(ids.ACCESS_DETOUR, access.detour, defaults.detour, 1, 3, 0.001),
-                    ids.ACCESS_DETOUR,
-                ),
-                control(
-                    labels.ACCESS_TERMINAL,
-                    number_input(
-                        ids.ACCESS_TERMINAL,
-                        access.terminal_min,
-                        defaults.terminal_min,
-                        0,
-                        60,
-                        0.5,
-                    ),
-                    ids.ACCESS_TERMINAL,
-                ),
-                html.Button(
-                    labels.ACCESS_DEFAULTS, id=ids.ACCESS_DEFAULTS, className="link-button"
-                ),
-                html.P(" ".join(defaults.sources_fr), className="source"),
-            ],
-            className="params",
-        ),
+        model_params(access, defaults),
         dcc.RadioItems(
             id=ids.ACCESS_SHOW,
             options=[{"label": v, "value": k} for k, v in labels.ACCESS_SHOWS.items()],
@@ -276,6 +243,47 @@ def access_details(dep, access: AccessState, defaults, day_options) -> list:
             value=[],
         ),
         html.Button(labels.ACCESS_RESET, id=ids.ACCESS_RESET, className="link-button"),
+        *suggest_controls(),
+    ]
+
+
+def model_params(access: AccessState, defaults) -> html.Details:
+    """The straight-line model's parameters, empty = the mode's sourced defaults."""
+    return html.Details(
+        [
+            html.Summary(labels.ACCESS_PARAMS),
+            control(
+                labels.ACCESS_SPEED,
+                number_input(ids.ACCESS_SPEED, access.speed_kmh, defaults.speed_kmh, 1, 130, 0.1),
+                ids.ACCESS_SPEED,
+            ),
+            control(
+                labels.ACCESS_DETOUR,
+                number_input(ids.ACCESS_DETOUR, access.detour, defaults.detour, 1, 3, 0.001),
+                ids.ACCESS_DETOUR,
+            ),
+            control(
+                labels.ACCESS_TERMINAL,
+                number_input(
+                    ids.ACCESS_TERMINAL,
+                    access.terminal_min,
+                    defaults.terminal_min,
+                    0,
+                    60,
+                    0.5,
+                ),
+                ids.ACCESS_TERMINAL,
+            ),
+            html.Button(labels.ACCESS_DEFAULTS, id=ids.ACCESS_DEFAULTS, className="link-button"),
+            html.P(" ".join(defaults.sources_fr), className="source"),
+        ],
+        className="params",
+    )
+
+
+def suggest_controls() -> list:
+    """« Sites suggérés »: how many sites, what to maximise, the button."""
+    return [
         html.Div(labels.SUGGEST, className="field-title"),
         html.Div(
             [
@@ -295,299 +303,3 @@ def access_details(dep, access: AccessState, defaults, day_options) -> list:
             className="suggest",
         ),
     ]
-
-
-def serve_page(registry, view: UrlView, notes=()) -> html.Div:
-    """The page a URL asks for (département, scheme, axes, access, scenario)."""
-    return serve_layout(registry, view.code or "", view, notes)
-
-
-def serve_layout(
-    registry, code: str, view: UrlView | None = None, notes=(), presentation: dict | None = None
-) -> html.Div:
-    """The whole page, with the figure of département ``code`` already drawn.
-
-    ``presentation`` ({"state", "header"}) draws the page as a presentation slide (a saved
-    view stepped through in presentation mode)."""
-    view = view or UrlView()
-    if code not in registry.entries:
-        code = registry.codes()[0]
-    entry = registry.get(code)
-    dep, assets = entry.dep, entry.assets
-    scheme = view.scheme if view.scheme in set(dep.schemes["scheme_id"]) else dep.default_scheme
-    known_axes = {o["value"] for o in axes_dropdown_options(dep)}
-    axes = tuple(a for a in view.axes if a in known_axes)
-    access = view.access
-    visible = (
-        DEFAULT_VISIBLE
-        if view.layers is None
-        else tuple(layer for layer in view.layers if layer in TOGGLES)
-    )
-    state = ViewState(
-        scheme_id=scheme, axes=axes, access=access, beneficiaries_mode=view.benef_mode
-    )
-    figure = build_figure(dep, assets, state, visible, access=entry.access.view_for(state))
-    if view.map_view is not None:
-        lon, lat, zoom = view.map_view
-        figure["layout"]["map"]["center"] = {"lon": lon, "lat": lat}
-        figure["layout"]["map"]["zoom"] = zoom
-    selection = (
-        {"type": view.selection[0], "code": view.selection[1], "scheme": scheme}
-        if view.selection
-        else None
-    )
-    sidebar = html.Aside(
-        [
-            control(
-                labels.DEPARTEMENT,
-                dcc.Dropdown(
-                    id=ids.DEPARTEMENT,
-                    options=registry.options(),
-                    value=code,
-                    clearable=False,
-                    labels=labels.DROPDOWN,
-                ),
-                ids.DEPARTEMENT,
-            ),
-            control(
-                labels.SCHEME,
-                dcc.Dropdown(
-                    id=ids.SCHEME,
-                    options=scheme_options(dep),
-                    value=scheme,
-                    clearable=False,
-                    labels=labels.DROPDOWN,
-                ),
-                ids.SCHEME,
-            ),
-            control(
-                labels.AXES,
-                html.Div(
-                    [
-                        dcc.Dropdown(
-                            id=ids.AXES,
-                            options=axes_dropdown_options(dep),
-                            value=list(axes),
-                            multi=True,
-                            placeholder=labels.AXES_PLACEHOLDER,
-                            searchable=True,
-                            labels=labels.DROPDOWN,
-                        ),
-                        html.Button(labels.AXES_CLEAR, id=ids.AXES_CLEAR, className="link-button"),
-                    ]
-                ),
-                ids.AXES,
-            ),
-            control(
-                labels.GOTO,
-                dcc.Dropdown(
-                    id=ids.GOTO,
-                    options=goto_options(dep, scheme),
-                    value=None,
-                    placeholder=labels.GOTO_PLACEHOLDER,
-                    searchable=True,
-                    labels=labels.DROPDOWN,
-                ),
-                ids.GOTO,
-            ),
-            access_controls(dep, access),
-            html.Fieldset(
-                [
-                    html.Legend(labels.LAYERS),
-                    dcc.Checklist(
-                        id=ids.LAYERS,
-                        options=[{"label": lab, "value": key} for key, (lab, _) in TOGGLES.items()],
-                        value=list(visible),
-                        className="checklist",
-                    ),
-                ]
-            ),
-            html.Fieldset(
-                [
-                    html.Legend(labels.BENEF),
-                    dcc.RadioItems(
-                        id=ids.BENEF_MODE,
-                        options=[{"label": v, "value": k} for k, v in labels.BENEF_MODES.items()],
-                        value=view.benef_mode,
-                    ),
-                    dcc.Checklist(
-                        id=ids.BENEF_ESTIMATE,
-                        options=[{"label": labels.BENEF_ESTIMATE, "value": "estimate"}],
-                        value=[],
-                    ),
-                ]
-            ),
-            radio_fieldset(labels.CLICK_LEVEL, ids.CLICK_LEVEL, labels.CLICK_LEVELS, "territory"),
-            radio_fieldset(labels.MAP_STYLE, ids.MAP_STYLE, MAP_STYLES, "white-bg"),
-            saved_views_fieldset(presentation),
-        ],
-        className="sidebar",
-        **{"aria-label": "Filtres et couches"},
-    )
-
-    map_tab = html.Div(
-        [
-            html.P(caption_text(dep, state), id=ids.CAPTION, className="caption"),
-            html.Div(
-                [
-                    html.Span(labels.EXPORT, className="field-title"),
-                    *(
-                        html.Button(text, id=f"export-{kind}", className="link-button")
-                        for kind, text in labels.EXPORTS.items()
-                    ),
-                    html.Span(id=ids.EXPORT_STATUS, **{"aria-live": "polite"}),
-                    dcc.Download(id=ids.EXPORT_DOWNLOAD),
-                ],
-                className="exports-bar",
-            ),
-            html.Div(
-                dcc.Graph(
-                    id=ids.MAP,
-                    figure=figure,
-                    className="map",
-                    config={
-                        "displaylogo": False,
-                        "scrollZoom": True,
-                        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                    },
-                ),
-                role="region",
-                **{"aria-label": labels.MAP_ARIA},
-            ),
-            html.Div(panels.legend(dep, state, visible), id=ids.LEGEND, className="legend"),
-            html.Div([html.P(n, className="warning") for n in notes], id=ids.URL_NOTES),
-            html.Div(id=ids.ACCESS_MESSAGES, **{"aria-live": "polite"}),
-            html.Div(id=ids.ACCESS_FIGURES, className="access-figures"),
-            html.Div(id=ids.SUGGEST_OUT, className="access-figures"),
-            html.Button(labels.SUGGEST_ADD, id=ids.SUGGEST_ADD, className="button", hidden=True),
-        ]
-    )
-    main = html.Main(
-        [
-            dcc.Tabs(
-                id=ids.TABS,
-                value="map",
-                children=[
-                    dcc.Tab(label=labels.TAB_MAP, value="map", children=map_tab),
-                    dcc.Tab(
-                        label=labels.TAB_TABLE,
-                        value="table",
-                        children=html.Div(id=ids.TABLE, className="tables"),
-                    ),
-                    dcc.Tab(
-                        label=labels.TAB_QUALITY,
-                        value="quality",
-                        children=html.Div(panels.quality_view(dep), id=ids.QUALITY),
-                    ),
-                    dcc.Tab(
-                        label=labels.TAB_SOURCES,
-                        value="sources",
-                        children=html.Div(panels.sources_view(dep), id=ids.SOURCES),
-                    ),
-                ],
-            ),
-        ],
-        className="main",
-    )
-    actions = actions_for(dep, list(axes))
-    side = html.Section(
-        [
-            html.Div(
-                [
-                    html.Button(
-                        "×",
-                        id=ids.PANEL_CLOSE,
-                        className="close",
-                        title=labels.PANEL_CLOSE,
-                        **{"aria-label": labels.PANEL_CLOSE},
-                    ),
-                    html.Div(html.P(labels.PANEL_EMPTY, className="muted"), id=ids.PANEL),
-                ],
-                className="panel",
-                **{"aria-live": "polite"},
-            ),
-            html.Div(
-                [
-                    html.H2(
-                        [
-                            labels.ACTIONS_TITLE,
-                            " ",
-                            html.Span(f"({len(actions)})", id=ids.ACTIONS_COUNT),
-                        ]
-                    ),
-                    html.Div(panels.action_items(dep, actions), id=ids.ACTIONS),
-                ],
-                className="actions-block",
-            ),
-        ],
-        className="side",
-        **{"aria-label": "Fiche et actions"},
-    )
-    return html.Div(
-        [
-            html.Header(
-                [
-                    html.H1(labels.APP_TITLE),
-                    html.Span(labels.APP_SUBTITLE, className="subtitle"),
-                    html.Span(plan_title(dep), id=ids.PLAN_TITLE, className="plan-title"),
-                    html.Button(labels.PRESENT, id=ids.PRESENT, className="present-button"),
-                ]
-            ),
-            html.Div(
-                [
-                    html.Div(
-                        presentation["header"] if presentation else None,
-                        id=ids.PRES_HEADER,
-                        className="pres-title",
-                        **{"aria-live": "polite"},
-                    ),
-                    html.Button(labels.PRES_PREV, id=ids.PRES_PREV, className="button"),
-                    html.Button(labels.PRES_NEXT, id=ids.PRES_NEXT, className="button"),
-                    html.Button(labels.PRES_EXIT, id=ids.PRES_EXIT, className="button"),
-                    html.Span(labels.PRES_HELP, className="pres-help"),
-                ],
-                className="pres-bar",
-            ),
-            html.Div([sidebar, main, side], className="body"),
-            html.Footer(footer_text(dep), id=ids.FOOTER),
-            dcc.Store(id=ids.SELECTION, data=selection),
-            dcc.Store(
-                id=ids.PRES_STATE,
-                data=presentation["state"] if presentation else {"on": False, "index": -1},
-            ),
-            dcc.Store(id=ids.VIEW_CAPTURE, data=None),
-            dcc.Store(id=ids.SLOTS, data=figure["layout"]["meta"]),
-            dcc.Store(
-                id=ids.ACCESS_SCENARIO,
-                data={"added": list(access.added), "removed": list(access.removed)},
-            ),
-            dcc.Store(id=ids.SUGGEST_STORE, data=None),
-        ],
-        className="app presentation" if presentation else "app",
-        id=ids.APP_ROOT,
-    )
-
-
-def saved_views_fieldset(presentation: dict | None = None) -> html.Fieldset:
-    """Save the current view (a named link kept in this browser), list the saved views and
-    choose what presentation mode steps through."""
-    return html.Fieldset(
-        [
-            html.Legend(labels.VIEWS),
-            control(
-                labels.VIEW_NAME,
-                dcc.Input(id=ids.VIEW_NAME, type="text", maxLength=80, className="view-name"),
-                ids.VIEW_NAME,
-            ),
-            html.Button(labels.SAVE_VIEW, id=ids.SAVE_VIEW, className="button"),
-            html.Div(id=ids.VIEWS_STATUS, **{"aria-live": "polite"}),
-            html.Div(html.P(labels.VIEWS_EMPTY, className="muted"), id=ids.VIEWS_LIST),
-            html.P(labels.VIEWS_NOTE, className="muted small"),
-            radio_fieldset(
-                labels.PRES_SOURCE,
-                ids.PRES_SOURCE,
-                labels.PRES_SOURCES,
-                (presentation or {}).get("state", {}).get("source", "territories"),
-            ),
-        ]
-    )

@@ -301,138 +301,141 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
     return html.Div(parts)
 
 
-def table_view(dep, state, visible: Iterable[str]) -> html.Div:
-    """Tables of what the map shows (accessible alternative to the map)."""
-    shown = set(visible)
-    blocks: list = []
-    if "territories" in shown:
-        t = terr_layer.listing(dep, state.scheme_id)
-        blocks.append(
-            _table(
-                "Territoires",
-                ["Territoire", "Communes", "Habitants", "Périmètre"],
-                [
-                    [
-                        r.name,
-                        fmt_int(r.n_communes) if r.drawn else "—",
-                        fmt_int(r.population) if r.drawn else "—",
-                        terr_layer.PERIMETER_LABELS.get(r.perimeter_status, r.perimeter_status),
-                    ]
-                    for r in t.itertuples(index=False)
-                ],
-            )
-        )
-    if "beneficiaries" in shown:
-        b = benef_layer.frame(dep, state)
-        blocks.append(
-            _table(
-                benef_layer.caption(dep, state),
-                ["Unité", "Effectif", "Pour 1 000 hab.", "Année"],
-                [
-                    [
-                        r.name,
-                        fmt_count(r.count, dep.secrecy_threshold),
-                        fmt_float(r.per_1000),
-                        r.year,
-                    ]
-                    for r in b.itertuples(index=False)
-                ],
-            )
-        )
-    if "epci" in shown:
-        e = LAYERS["epci"].frame(dep, state)
-        blocks.append(
-            _table(
-                "EPCI",
-                ["EPCI", "Type", "Communes (dont dans le département)", "Habitants", "Déborde"],
-                [
-                    [
-                        r.nom,
-                        r.type,
-                        f"{r.n_communes} ({r.n_communes_in_dept})",
-                        fmt_int(r.population),
-                        "oui" if r.crosses_border else "non",
-                    ]
-                    for r in e.itertuples(index=False)
-                ],
-            )
-        )
-    if "sites" in shown:
-        s = LAYERS["sites"].frame(dep, state)
-        names = dep.communes.set_index("code_insee")["nom"]
-        blocks.append(
-            _table(
-                "Sites départementaux",
-                ["Site", "Commune", "Statut", "Localisation"],
-                [
-                    [
-                        r.name,
-                        names.get(r.code_insee, r.code_insee),
-                        _text(r.status),
-                        precision_note(r.precision),
-                    ]
-                    for r in s.itertuples(index=False)
-                ],
-            )
-        )
+def _territories_table(dep, state) -> html.Table:
+    t = terr_layer.listing(dep, state.scheme_id)
+    return _table(
+        "Territoires",
+        ["Territoire", "Communes", "Habitants", "Périmètre"],
+        [
+            [
+                r.name,
+                fmt_int(r.n_communes) if r.drawn else "—",
+                fmt_int(r.population) if r.drawn else "—",
+                terr_layer.PERIMETER_LABELS.get(r.perimeter_status, r.perimeter_status),
+            ]
+            for r in t.itertuples(index=False)
+        ],
+    )
+
+
+def _beneficiaries_table(dep, state) -> html.Table:
+    b = benef_layer.frame(dep, state)
+    return _table(
+        benef_layer.caption(dep, state),
+        ["Unité", "Effectif", "Pour 1 000 hab.", "Année"],
+        [
+            [r.name, fmt_count(r.count, dep.secrecy_threshold), fmt_float(r.per_1000), r.year]
+            for r in b.itertuples(index=False)
+        ],
+    )
+
+
+def _epci_table(dep, state) -> html.Table:
+    e = LAYERS["epci"].frame(dep, state)
+    return _table(
+        "EPCI",
+        ["EPCI", "Type", "Communes (dont dans le département)", "Habitants", "Déborde"],
+        [
+            [
+                r.nom,
+                r.type,
+                f"{r.n_communes} ({r.n_communes_in_dept})",
+                fmt_int(r.population),
+                "oui" if r.crosses_border else "non",
+            ]
+            for r in e.itertuples(index=False)
+        ],
+    )
+
+
+def _sites_table(dep, state) -> html.Table:
+    s = LAYERS["sites"].frame(dep, state)
+    names = dep.communes.set_index("code_insee")["nom"]
+    return _table(
+        "Sites départementaux",
+        ["Site", "Commune", "Statut", "Localisation"],
+        [
+            [
+                r.name,
+                names.get(r.code_insee, r.code_insee),
+                _text(r.status),
+                precision_note(r.precision),
+            ]
+            for r in s.itertuples(index=False)
+        ],
+    )
+
+
+def _partners_table(dep, state, shown: set[str]) -> html.Table:
+    """Partners of the groups shown (the table is always there, possibly empty)."""
     p = LAYERS["partners"].frame(dep, state)
     p = p[[f"partners:{g}" in shown for g in p["groupe"]]]
     names = dep.communes.set_index("code_insee")["nom"]
-    blocks.append(
-        _table(
-            "Partenaires" + (" (filtrés par axe)" if state.axes else ""),
-            ["Partenaire", "Type", "Commune", "Axes", "Localisation"],
+    return _table(
+        "Partenaires" + (" (filtrés par axe)" if state.axes else ""),
+        ["Partenaire", "Type", "Commune", "Axes", "Localisation"],
+        [
             [
-                [
-                    r.name,
-                    r.typologie,
-                    names.get(r.code_insee, r.code_insee),
-                    _text(r.axes),
-                    precision_note(r.precision),
-                ]
-                for r in p.itertuples(index=False)
-            ],
-            table_id="table-partners",
-        )
+                r.name,
+                r.typologie,
+                names.get(r.code_insee, r.code_insee),
+                _text(r.axes),
+                precision_note(r.precision),
+            ]
+            for r in p.itertuples(index=False)
+        ],
+        table_id="table-partners",
     )
+
+
+def _digital_table(dep, state) -> html.Table:
+    d = LAYERS["digital_points"].frame(dep, state)
+    return _table(
+        "Points d'accès numérique",
+        ["Lieu", "Commune", "Dispositifs", "Localisation"],
+        [
+            [
+                r.nom,
+                r.commune,
+                _text(r.dispositif_programmes_nationaux).replace("|", ", "),
+                precision_note(r.precision),
+            ]
+            for r in d.itertuples(index=False)
+        ],
+    )
+
+
+def _communes_table(dep, state) -> html.Details:
+    c = LAYERS["communes"].frame(dep, state)
+    table = _table(
+        f"Communes ({len(c)})",
+        ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
+        [
+            [r.code_insee, r.nom, fmt_int(r.population), _text(r.epci), _text(r.territoire)]
+            for r in c.itertuples(index=False)
+        ],
+    )
+    return _collapsed(f"Communes ({len(c)})", table)
+
+
+#: The tables of the layers, in screen order (partners: see :func:`_partners_table`).
+LAYER_TABLES = (
+    ("territories", _territories_table),
+    ("beneficiaries", _beneficiaries_table),
+    ("epci", _epci_table),
+    ("sites", _sites_table),
+)
+
+
+def table_view(dep, state, visible: Iterable[str]) -> html.Div:
+    """Tables of what the map shows (accessible alternative to the map)."""
+    shown = set(visible)
+    blocks: list = [table(dep, state) for layer, table in LAYER_TABLES if layer in shown]
+    blocks.append(_partners_table(dep, state, shown))
     if "digital_points" in shown:
-        d = LAYERS["digital_points"].frame(dep, state)
-        blocks.append(
-            _table(
-                "Points d'accès numérique",
-                ["Lieu", "Commune", "Dispositifs", "Localisation"],
-                [
-                    [
-                        r.nom,
-                        r.commune,
-                        _text(r.dispositif_programmes_nationaux).replace("|", ", "),
-                        precision_note(r.precision),
-                    ]
-                    for r in d.itertuples(index=False)
-                ],
-            )
-        )
+        blocks.append(_digital_table(dep, state))
     if "communes" in shown:
-        c = LAYERS["communes"].frame(dep, state)
-        blocks.append(
-            _collapsed(
-                f"Communes ({len(c)})",
-                _table(
-                    f"Communes ({len(c)})",
-                    ["Code", "Commune", "Habitants", "EPCI", "Territoire"],
-                    [
-                        [
-                            r.code_insee,
-                            r.nom,
-                            fmt_int(r.population),
-                            _text(r.epci),
-                            _text(r.territoire),
-                        ]
-                        for r in c.itertuples(index=False)
-                    ],
-                ),
-            )
-        )
+        blocks.append(_communes_table(dep, state))
     return html.Div(blocks)
 
 

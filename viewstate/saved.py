@@ -1,7 +1,7 @@
 """Saved views: named links kept in the browser, stepped through in presentation mode.
 
 A saved view is a plain record ``{"id", "title", "detail", "search", "saved"}`` where
-``search`` is the view's query string (:mod:`urlstate`, map framing included). The list
+``search`` is the view's query string (:mod:`viewstate.url`, map framing included). The list
 lives in the browser's local storage, so it is read back defensively: anything that is not
 a well-formed record is dropped by :func:`clean_views`, never trusted.
 """
@@ -12,13 +12,15 @@ from dataclasses import replace
 from datetime import datetime
 from math import isfinite
 
+from core import terms
 from core.formatting import format_short_number_fr
-from viewstate.url import UrlView, format_query, parse_map_view, parse_query
+from viewstate.url import UrlView, format_query, parse_framing, parse_query
 
 MAX_VIEWS = 40
 MAX_NAME = 80  # a name typed by the user
 MAX_TITLE = 300
-MODES_FR = {"car": "voiture", "walk": "marche", "bike": "vélo"}
+#: « accès voiture », « accès vélo »: the travel modes as nouns.
+MODE_NOUNS = terms.TRAVEL_MODES.nouns()
 
 
 def clean_views(data) -> list[dict]:
@@ -67,7 +69,7 @@ def describe(registry, view: UrlView) -> str:
         parts.append(f"{len(view.axes)} axe{'s' if len(view.axes) > 1 else ''} du plan")
     access = view.access
     if access.enabled:
-        text = f"accès {MODES_FR.get(access.mode, access.mode)}, seuil "
+        text = f"accès {MODE_NOUNS.get(access.mode, access.mode)}, seuil "
         text += f"{format_short_number_fr(access.threshold)} min"
         parts.append(text)
     if access.added or access.removed:
@@ -96,12 +98,12 @@ def new_view(
     except (TypeError, KeyError, ValueError):
         framing = None
     if framing is not None:  # the same ranges as a link
-        framing = parse_map_view(",".join(f"{v:.5f}" for v in framing), [])
+        framing = parse_framing(",".join(f"{v:.5f}" for v in framing), [])
     scheme = view.scheme
     if scheme is None and view.code in registry.entries:
         # Pin the scheme: the package's default may change, the saved view must not.
         scheme = registry.get(view.code).dep.default_scheme
-    view = replace(view, scheme=scheme, map_view=framing)
+    view = replace(view, scheme=scheme, framing=framing)
     detail = describe(registry, view)
     title = " ".join((name or "").split())[:MAX_NAME] or detail
     now = now or datetime.now()

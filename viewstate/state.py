@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BENEFICIARY_MODES = ("rate", "count")
-CLICK_LEVELS = ("territory", "epci", "commune")
+from core import terms
+
+BENEFICIARY_MODES = terms.BENEFICIARY_MODES.codes
+CLICK_LEVELS = terms.CLICK_LEVELS.codes
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,10 @@ class ViewState:
             raise ValueError(f"click_level must be one of {CLICK_LEVELS}")
 
 
-ACCESS_MODES = ("car", "walk", "bike")
-ACCESS_ENGINES = ("straight_line", "road", "imported")
-ACCESS_SHOW = ("minutes", "difference")
-ACCESS_WEIGHTS = ("population", "beneficiaries")
+ACCESS_MODES = terms.TRAVEL_MODES.codes
+ACCESS_ENGINES = terms.ENGINES.codes
+ACCESS_SHOW = terms.ACCESS_SHOWS.codes
+ACCESS_WEIGHTS = terms.SUGGESTION_WEIGHTS.codes
 
 
 @dataclass(frozen=True)

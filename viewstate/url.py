@@ -1,21 +1,27 @@
 """The view as a URL query (French parameter names), so that a link restores it.
 
 ``parse_query`` never fails: an unknown or invalid value is ignored, the default is used
-and a French note says which parameter and why, so a mistyped link still opens.
+and a French note says which parameter and why, so a mistyped link still opens. The same
+mapping serves the app (address bar), the API (query parameters) and the CLI (``--lien``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from viewstate.state import AccessState
+from core import terms
+from viewstate.state import AccessState, ViewState
 
-MODES_FR = {"voiture": "car", "marche": "walk", "velo": "bike"}
-ENGINES_FR = {"vol": "straight_line", "route": "road", "matrice": "imported"}
-SHOW_FR = {"temps": "minutes", "ecart": "difference"}
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+#: URL value → code, derived from :mod:`core.terms` (``voiture`` → ``car``…).
+MODES_FR = terms.TRAVEL_MODES.from_url()
+ENGINES_FR = terms.ENGINES.from_url()
+SHOW_FR = terms.ACCESS_SHOWS.from_url()
+BENEF_FR = terms.BENEFICIARY_MODES.from_url()
+DAYS = terms.DAYS_FR
 #: Bounds accepted from a link (the access panel validates the same ranges).
 NUMBER_RANGES = {
     "seuil": (1.0, 240.0),
@@ -29,20 +35,18 @@ NUMBER_FIELDS = {
     "detour": "detour",
     "terminal": "terminal_min",
 }
-
-
-def _inverse(d: dict[str, str]) -> dict[str, str]:
-    return {v: k for k, v in d.items()}
-
-
 SELECTION_TYPES = ("territory", "epci", "commune", "sites", "partners", "digital_points")
-BENEF_FR = {"taux": "rate", "nombre": "count"}
+#: Accepted ranges of ``carte=lon,lat,zoom``.
+FRAMING_RANGES = ((-180.0, 180.0), (-90.0, 90.0), (0.0, 22.0))
+
+Framing = tuple[float, float, float]
 
 
 @dataclass(frozen=True)
 class UrlView:
     """What a link carries: département, scheme, axes, layers, selection, beneficiaries
-    display, access parameters and scenario. ``layers`` None = the default layers."""
+    display, access parameters and scenario. ``layers`` None = the default layers;
+    ``framing`` is the map centre and zoom (``None`` = framed on the département)."""
 
     code: str | None = None
     scheme: str | None = None
@@ -51,7 +55,33 @@ class UrlView:
     layers: tuple[str, ...] | None = None
     selection: tuple[str, str] | None = None  # (type, code)
     benef_mode: str = "rate"
-    map_view: tuple[float, float, float] | None = None  # (lon, lat, zoom) of the map centre
+    framing: Framing | None = None  # (lon, lat, zoom) of the map centre
+
+
+def view_state_of(
+    url: UrlView, scheme_id: str | None, axes: tuple[str, ...] = (), estimate: bool = False
+) -> ViewState:
+    """The :class:`ViewState` a link describes, once its scheme and axes are checked
+    against the package (the app's page, the API and the CLI all build it here)."""
+    return ViewState(
+        scheme_id=scheme_id,
+        axes=tuple(axes),
+        beneficiaries_mode=url.benef_mode,
+        beneficiaries_estimate=estimate,
+        access=url.access,
+    )
+
+
+def canonical(url: UrlView, default_scheme: str | None, default_layers: tuple[str, ...]) -> UrlView:
+    """``url`` with its defaults left out (scheme, layers) and without map framing, so two
+    links showing the same view compare equal."""
+    layers = url.layers
+    return replace(
+        url,
+        scheme=None if url.scheme in (None, "", default_scheme) else url.scheme,
+        layers=None if layers is None or set(layers) == set(default_layers) else layers,
+        framing=None,
+    )
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -74,11 +104,9 @@ def _number(name: str, raw: str, notes: list[str]) -> float | None:
     return value
 
 
-def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
-    """The view a query string asks for, and French notes on what was ignored."""
-    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    notes: list[str] = []
-    access: dict = {}
+def _access_mode(query: Mapping[str, str], notes: list[str]) -> dict[str, Any]:
+    """``acces=`` (switches the layer on) and ``moteur=``."""
+    access: dict[str, Any] = {}
     if "acces" in query:
         mode = MODES_FR.get(query["acces"])
         if mode is None:
@@ -86,7 +114,7 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
                 f"Lien : mode d'accès « {query['acces']} » inconnu "
                 f"(valeurs : {', '.join(MODES_FR)}) ; voiture utilisée."
             )
-            mode = "car"
+            mode = terms.TRAVEL_MODES.default
         access.update(enabled=True, mode=mode)
     if "moteur" in query:
         engine = ENGINES_FR.get(query["moteur"])
@@ -94,6 +122,12 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
             notes.append(f"Lien : moteur « {query['moteur']} » inconnu ; vol d'oiseau utilisé.")
         else:
             access["engine"] = engine
+    return access
+
+
+def _access_params(query: Mapping[str, str], notes: list[str]) -> dict[str, Any]:
+    """Numbers, destinations, day, scenario and what the access map shows."""
+    access: dict[str, Any] = {}
     for name, attr in NUMBER_FIELDS.items():
         if name in query:
             value = _number(name, query[name], notes)
@@ -110,23 +144,40 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
         access["added"] = _list(query["ajout"])
     if "retrait" in query:
         access["removed"] = _list(query["retrait"])
-    if "afficher" in query and query["afficher"] in SHOW_FR:
+    if query.get("afficher") in SHOW_FR:
         access["show"] = SHOW_FR[query["afficher"]]
-    selection = None
-    if "sel" in query:
-        kind, _, code = query["sel"].partition(":")
-        if kind in SELECTION_TYPES and code:
-            selection = (kind, code)
-        else:
-            notes.append(
-                f"Lien : sélection « {query['sel']} » illisible (forme attendue : "
-                "territory:code, epci:siren, commune:code) ; aucune fiche ouverte."
-            )
+    return access
+
+
+def _selection(query: Mapping[str, str], notes: list[str]) -> tuple[str, str] | None:
+    if "sel" not in query:
+        return None
+    kind, _, code = query["sel"].partition(":")
+    if kind in SELECTION_TYPES and code:
+        return (kind, code)
+    notes.append(
+        f"Lien : sélection « {query['sel']} » illisible (forme attendue : "
+        "territory:code, epci:siren, commune:code) ; aucune fiche ouverte."
+    )
+    return None
+
+
+def _benef_mode(query: Mapping[str, str], notes: list[str]) -> str:
     benef = BENEF_FR.get(query.get("benef", "taux"))
     if benef is None:
         notes.append(f"Lien : bénéficiaires « {query['benef']} » inconnu ; taux utilisé.")
-        benef = "rate"
-    map_view = parse_map_view(query["carte"], notes) if "carte" in query else None
+        return terms.BENEFICIARY_MODES.default
+    return benef
+
+
+def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
+    """The view a query string asks for, and French notes on what was ignored."""
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    notes: list[str] = []
+    access = {**_access_mode(query, notes), **_access_params(query, notes)}
+    selection = _selection(query, notes)
+    benef = _benef_mode(query, notes)
+    framing = parse_framing(query["carte"], notes) if "carte" in query else None
     view = UrlView(
         code=query.get("dep") or None,
         scheme=query.get("decoupage") or None,
@@ -135,16 +186,12 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
         layers=_list(query["couches"]) if "couches" in query else None,
         selection=selection,
         benef_mode=benef,
-        map_view=map_view,
+        framing=framing,
     )
     return view, notes
 
 
-#: Accepted ranges of ``carte=lon,lat,zoom``.
-MAP_RANGES = ((-180.0, 180.0), (-90.0, 90.0), (0.0, 22.0))
-
-
-def parse_map_view(raw: str, notes: list[str]) -> tuple[float, float, float] | None:
+def parse_framing(raw: str, notes: list[str]) -> Framing | None:
     """``carte=1.33,47.59,8.5`` (centre longitude, latitude in degrees, zoom)."""
     parts = raw.split(",")
     try:
@@ -153,18 +200,40 @@ def parse_map_view(raw: str, notes: list[str]) -> tuple[float, float, float] | N
         values = ()
     if len(values) != 3 or not all(
         math.isfinite(v) and low <= v <= high
-        for v, (low, high) in zip(values, MAP_RANGES, strict=True)
+        for v, (low, high) in zip(values, FRAMING_RANGES, strict=True)
     ):
         notes.append(
             f"Lien : cadrage « carte={raw} » illisible (forme attendue : longitude,latitude,zoom, "
             "par exemple carte=1.33,47.59,8.5) ; carte cadrée sur le département."
         )
         return None
-    return values  # type: ignore[return-value]
+    return values
 
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _access_params_query(access: AccessState) -> dict[str, str]:
+    """Access parameters that differ from the defaults (only when the layer is on)."""
+    params: dict[str, str] = {}
+    if not access.enabled:
+        return params
+    default = AccessState()
+    params["acces"] = terms.TRAVEL_MODES.to_url()[access.mode]
+    if access.engine != default.engine:
+        params["moteur"] = terms.ENGINES.to_url()[access.engine]
+    for name, attr in NUMBER_FIELDS.items():
+        value = getattr(access, attr)
+        if value is not None and value != getattr(default, attr):
+            params[name] = _fmt(value)
+    if access.destinations != default.destinations:
+        params["dest"] = ",".join(access.destinations)
+    if access.day is not None:
+        params["jour"] = DAYS[access.day]
+    if access.show != default.show:
+        params["afficher"] = terms.ACCESS_SHOWS.to_url()[access.show]
+    return params
 
 
 def format_query(view: UrlView) -> str:
@@ -178,31 +247,16 @@ def format_query(view: UrlView) -> str:
         params["axes"] = ",".join(view.axes)
     if view.layers is not None:
         params["couches"] = ",".join(view.layers)
-    if view.benef_mode != "rate":
-        params["benef"] = _inverse(BENEF_FR)[view.benef_mode]
+    if view.benef_mode != terms.BENEFICIARY_MODES.default:
+        params["benef"] = terms.BENEFICIARY_MODES.to_url()[view.benef_mode]
     if view.selection:
         params["sel"] = ":".join(view.selection)
-    a = view.access
-    default = AccessState()
-    if a.enabled:
-        params["acces"] = _inverse(MODES_FR)[a.mode]
-        if a.engine != default.engine:
-            params["moteur"] = _inverse(ENGINES_FR)[a.engine]
-        for name, attr in NUMBER_FIELDS.items():
-            value = getattr(a, attr)
-            if value is not None and value != getattr(default, attr):
-                params[name] = _fmt(value)
-        if a.destinations != default.destinations:
-            params["dest"] = ",".join(a.destinations)
-        if a.day is not None:
-            params["jour"] = DAYS[a.day]
-        if a.show != default.show:
-            params["afficher"] = _inverse(SHOW_FR)[a.show]
-    if a.added:
-        params["ajout"] = ",".join(a.added)
-    if a.removed:
-        params["retrait"] = ",".join(a.removed)
-    if view.map_view is not None:
-        lon, lat, zoom = view.map_view
+    params.update(_access_params_query(view.access))
+    if view.access.added:
+        params["ajout"] = ",".join(view.access.added)
+    if view.access.removed:
+        params["retrait"] = ",".join(view.access.removed)
+    if view.framing is not None:
+        lon, lat, zoom = view.framing
         params["carte"] = f"{lon:.5f},{lat:.5f},{zoom:.2f}"
     return "?" + urlencode(params, safe=",:") if params else ""

@@ -7,6 +7,7 @@ import dataclasses
 import shutil
 from pathlib import Path
 
+import flask
 import numpy as np
 import pytest
 
@@ -255,18 +256,22 @@ def test_imported_engine_without_matrix_file(road_dep):
     assert "access_matrix.csv" in v.problems[0]
 
 
-def test_show_figures_callback_reads_the_package_engine(reg, road_dep):
+def test_show_figures_callback_reads_the_package_engine(road_dep):
     """The registered callback, on a registry serving the copy with a road graph."""
     dep, _ = road_dep
     tmp_reg = registry_mod.Registry.load((Path(dep.path).parent,), (config.GEO_DIR,))
     assert tmp_reg.codes() == ["41"]
-    registry_mod.install(tmp_reg)
-    try:
+    keys = ("access_on", "access_mode", "access_engine", "access_threshold", "access_dest")
+    keys += ("access_day", "access_speed", "access_detour", "access_terminal", "access_show")
+    server = flask.Flask(__name__)
+    registry_mod.attach(server, tmp_reg)
+    with server.app_context():
         values = (["on"], "car", "road", 30, ["sites"], "any", None, None, None, "minutes")
-        children, messages = show_figures("mds_2024", [], *values, None, "41")
+        access = dict(zip(keys, values, strict=True))
+        controls = {"scheme": "mds_2024", "axes": [], **access, "scenario": None}
+        out = show_figures(controls=controls, code="41")
+        children, messages = out["figures"], out["messages"]
         assert messages == []
         assert "réseau routier OpenStreetMap" in text_of(children)
-        off = (["off"], *values[1:])
-        assert show_figures("mds_2024", [], *off, None, "41") == (None, None)
-    finally:
-        registry_mod.install(reg)
+        off = {**controls, "access_on": ["off"]}
+        assert show_figures(controls=off, code="41") == {"figures": None, "messages": None}

@@ -13,7 +13,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from callbacks.access import scenario_after_click
-from callbacks.map_view import view_patch
+from callbacks.map_figure import view_patch
 from core.access.unit_figures import units_of
 from core.secrecy import SECRECY_LABEL_FR
 from layers import DEFAULT_VISIBLE, ViewState, build_figure, slots
@@ -65,20 +65,8 @@ def _value(ops, index: int, key: str):
 
 
 def _patch(entry, meta, access: AccessState, scheme: str | None = None):
-    return view_patch(
-        entry.dep,
-        entry.assets,
-        meta,
-        scheme or meta["scheme"],
-        list(meta["axes"]),
-        list(meta["visible"]),
-        "rate",
-        [],
-        "territory",
-        "white-bg",
-        access,
-        access_service=entry.access,
-    )
+    state = ViewState(scheme_id=scheme or meta["scheme"], axes=tuple(meta["axes"]), access=access)
+    return view_patch(entry, meta, state, list(meta["visible"]), "white-bg")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import EXPECTED_COMMUNES
+from tests.expected import EXPECTED_COMMUNES
 
 
 def test_departements_lists_codes_names_counts(client):

@@ -1,13 +1,14 @@
-"""Callbacks of the views beside the map: actions, legend, « Aller à » list, tables."""
+"""Callbacks of the panels beside the map: actions, legend, « Aller à » list, tables."""
 
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
-from callbacks.map_view import ACCESS_INPUTS, access_state, view_state
 from core.plan import actions_for
 from server import registry
 from ui import access_panels, ids, layout, panels
+from ui import controls as ctl
+from viewstate.controls import ACCESS_KEYS, view_from_controls
 
 
 @callback(
@@ -27,6 +28,7 @@ def list_actions(axes, code):
 
 
 @callback(
+    # Also written by map_figure.switch_departement (a new département clears the filter).
     Output(ids.AXES, "value", allow_duplicate=True),
     Input(ids.AXES_CLEAR, "n_clicks"),
     prevent_initial_call=True,
@@ -37,57 +39,54 @@ def clear_axes(_n_clicks):
 
 
 @callback(
-    Output(ids.LEGEND, "children"),
-    Output(ids.CAPTION, "children"),
-    Output(ids.GOTO, "options"),
-    Input(ids.SCHEME, "value"),
-    Input(ids.LAYERS, "value"),
-    Input(ids.BENEF_MODE, "value"),
-    Input(ids.BENEF_ESTIMATE, "value"),
-    State(ids.DEPARTEMENT, "value"),
+    output=dict(
+        legend=Output(ids.LEGEND, "children"),
+        caption=Output(ids.CAPTION, "children"),
+        goto=Output(ids.GOTO, "options"),
+    ),
+    inputs=dict(controls=ctl.inputs("scheme", "layers", "benef_mode", "benef_estimate")),
+    state=dict(code=State(ids.DEPARTEMENT, "value")),
     prevent_initial_call=True,
 )
-def update_legend(scheme, visible, benef_mode, estimate, code):
+def update_legend(controls, code):
     """Legend, caption and jump list follow the scheme and layers."""
     reg = registry.current()
     if code not in reg.entries:
-        return no_update, no_update, no_update
+        return dict(legend=no_update, caption=no_update, goto=no_update)
     dep = reg.get(code).dep
-    if scheme not in set(dep.schemes["scheme_id"]):
-        scheme = dep.default_scheme
-    state = view_state(scheme, (), benef_mode, estimate, "territory")
-    return (
-        panels.legend(dep, state, visible or ()),
-        layout.caption_text(dep, state),
-        layout.goto_options(dep, scheme),
+    state = view_from_controls({**controls, "scheme": known_scheme(dep, controls)})
+    return dict(
+        legend=panels.legend(dep, state, controls.get("layers") or ()),
+        caption=layout.caption_text(dep, state),
+        goto=layout.goto_options(dep, state.scheme_id),
     )
 
 
+def known_scheme(dep, controls) -> str:
+    """The scheme control's value when the package has it, else the default scheme."""
+    scheme = controls.get("scheme")
+    return scheme if scheme in set(dep.schemes["scheme_id"]) else dep.default_scheme
+
+
 @callback(
-    Output(ids.TABLE, "children"),
-    Input(ids.TABS, "value"),
-    Input(ids.SCHEME, "value"),
-    Input(ids.AXES, "value"),
-    Input(ids.LAYERS, "value"),
-    Input(ids.BENEF_MODE, "value"),
-    Input(ids.BENEF_ESTIMATE, "value"),
-    *(Input(i, "value") for i in ACCESS_INPUTS),
-    Input(ids.ACCESS_SCENARIO, "data"),
-    State(ids.DEPARTEMENT, "value"),
+    output=Output(ids.TABLE, "children"),
+    inputs=dict(
+        tab=Input(ids.TABS, "value"),
+        controls=ctl.inputs(
+            "scheme", "axes", "layers", "benef_mode", "benef_estimate", *ACCESS_KEYS
+        ),
+    ),
+    state=dict(code=State(ids.DEPARTEMENT, "value")),
 )
-def table(tab, scheme, axes, visible, benef_mode, estimate, *rest):
+def table(tab, controls, code):
     """Tables of what the map shows, built only while the table tab is open."""
-    *access_values, scenario, code = rest
     reg = registry.current()
     if tab != "table" or code not in reg.entries:
         return no_update
     dep, service = reg.get(code).dep, reg.get(code).access
-    if scheme not in set(dep.schemes["scheme_id"]):
-        scheme = dep.default_scheme
-    access = access_state(*access_values, scenario)
-    state = view_state(scheme, axes, benef_mode, estimate, "territory", access)
-    tables = [panels.table_view(dep, state, visible or ())]
-    if access.enabled:
+    state = view_from_controls({**controls, "scheme": known_scheme(dep, controls)})
+    tables = [panels.table_view(dep, state, controls.get("layers") or ())]
+    if state.access.enabled:
         figures, _messages = access_panels.figures_view(service, state)
         if figures:
             tables = [*figures, access_panels.commune_table(service, state), *tables]

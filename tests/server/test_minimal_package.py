@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from app import create_app
-from callbacks.map_view import switch_departement
+from callbacks.map_figure import switch_departement
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
 from server import registry as registry_mod
 from server import settings as config
@@ -39,7 +39,7 @@ licence = "Licence Ouverte"
 """
 
 
-def test_minimal_package_serves_map_api_and_page(tmp_path):
+def test_minimal_package_serves_map_api_and_page(tmp_path, app):  # the session app first
     pkg = tmp_path / "41-loir-et-cher"
     pkg.mkdir()
     (pkg / "department.toml").write_text(TOML, encoding="utf-8")
@@ -52,14 +52,13 @@ def test_minimal_package_serves_map_api_and_page(tmp_path):
     assert len(entry.dep.communes) == 267
     fig = build_figure(entry.dep, entry.assets, ViewState(), DEFAULT_VISIBLE)
     assert fig["layout"]["meta"]["departement"] == "41"
-    app = create_app(config.Settings(data_dirs=(tmp_path,), geo_dirs=()), reg)
-    try:
-        client = app.server.test_client()
-        assert client.get("/").status_code == 200
-        assert client.get("/_dash-layout").status_code == 200
-        body = client.get("/api/departements").get_json()
-        assert body["departements"][0]["n_communes"] == 267
-        out = switch_departement("41", list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
-        assert out[1]["departement"] == "41"
-    finally:
-        registry_mod.install(registry_mod.Registry.load((config.DATA_DIR,), (config.GEO_DIR,)))
+    minimal = create_app(config.Settings(data_dirs=(tmp_path,), geo_dirs=()), reg)
+    client = minimal.server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
+    body = client.get("/api/departements").get_json()
+    assert body["departements"][0]["n_communes"] == 267
+    controls = {"layers": list(DEFAULT_VISIBLE), "benef_mode": "rate", "map_style": "white-bg"}
+    with minimal.server.test_request_context():
+        out = switch_departement(code="41", controls=controls)
+    assert out["meta"]["departement"] == "41"

@@ -7,9 +7,10 @@ import re
 import orjson
 import plotly
 
-from callbacks.map_view import switch_departement, view_patch
+from callbacks.map_figure import switch_departement, view_patch
 from callbacks.selection import selection_from_click, selection_from_goto, show_panel
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
+from viewstate.controls import view_from_controls
 
 
 def _meta(reg, code="41"):
@@ -25,18 +26,8 @@ def test_axe_filter_patches_only_markers(reg):
     entry = reg.get("41")
     meta = _meta(reg)
     axe = entry.dep.plan.loc[entry.dep.plan["level"] == entry.dep.axe_level, "node_id"].iloc[0]
-    patch, new = view_patch(
-        entry.dep,
-        entry.assets,
-        meta,
-        meta["scheme"],
-        [axe],
-        list(DEFAULT_VISIBLE),
-        "rate",
-        [],
-        "territory",
-        "white-bg",
-    )
+    state = view_from_controls({"scheme": meta["scheme"], "axes": [axe]})
+    patch, new = view_patch(entry, meta, state, list(DEFAULT_VISIBLE), "white-bg")
     ops = patch.to_plotly_json()["operations"]
     touched = {op["location"][1] for op in ops}
     partner_slots = {
@@ -50,25 +41,16 @@ def test_axe_filter_patches_only_markers(reg):
 def test_no_change_no_patch(reg):
     entry = reg.get("41")
     meta = _meta(reg)
-    patch, new = view_patch(
-        entry.dep,
-        entry.assets,
-        meta,
-        meta["scheme"],
-        [],
-        list(DEFAULT_VISIBLE),
-        "rate",
-        [],
-        "territory",
-        "white-bg",
-    )
+    state = view_from_controls({"scheme": meta["scheme"], "axes": []})
+    patch, new = view_patch(entry, meta, state, list(DEFAULT_VISIBLE), "white-bg")
     assert new == meta
     assert patch.to_plotly_json()["operations"] == []
 
 
-def test_switch_departement_resets_view(reg, app):
-    out = switch_departement("47", list(DEFAULT_VISIBLE), "rate", [], "territory", "white-bg")
-    figure, meta, _scheme_opts, scheme, _axes_opts, axes, title, *_ = out
+def test_switch_departement_resets_view(reg, app_context):
+    controls = {"layers": list(DEFAULT_VISIBLE), "benef_mode": "rate", "map_style": "white-bg"}
+    out = switch_departement(code="47", controls=controls)
+    meta, scheme, axes, title = out["meta"], out["scheme"], out["axes"], out["plan_title"]
     assert meta["departement"] == "47"
     assert scheme == reg.get("47").dep.default_scheme
     assert axes == []
@@ -87,7 +69,7 @@ def test_selection_from_click_and_goto():
     }
 
 
-def test_panel_for_every_territory_has_figures_with_sources(reg, app):
+def test_panel_for_every_territory_has_figures_with_sources(reg, app_context):
     dep = reg.get("41").dep
     for row in dep.territories[dep.territories["scheme_id"] == "mdcs_2019"].itertuples():
         panel = show_panel(
@@ -98,12 +80,12 @@ def test_panel_for_every_territory_has_figures_with_sources(reg, app):
         assert "Source" in text
 
 
-def test_panel_for_unknown_unit_is_a_french_message(reg, app):
+def test_panel_for_unknown_unit_is_a_french_message(reg, app_context):
     panel = show_panel({"type": "epci", "code": "000000000", "scheme": None}, [], "41")
     assert "Traceback" not in str(panel)
 
 
-def test_commune_panel_lists_actions_scoped_to_that_commune(reg, app):
+def test_commune_panel_lists_actions_scoped_to_that_commune(reg, app_context):
     dep = reg.get("71").dep
     scoped = dep.actions[dep.actions["scope"] == "communes"]
     assert not scoped.empty
@@ -117,7 +99,7 @@ def test_commune_panel_lists_actions_scoped_to_that_commune(reg, app):
     assert action_id not in str(show_panel({"type": "commune", "code": other}, [], "71"))
 
 
-def test_epci_panel_says_it_crosses_the_border(reg, app):
+def test_epci_panel_says_it_crosses_the_border(reg, app_context):
     dep = reg.get("41").dep
     crossing = dep.epci[dep.epci["crosses_border"]]["siren_epci"].iloc[0]
     panel = str(show_panel({"type": "epci", "code": crossing, "scheme": None}, [], "41"))
@@ -135,7 +117,7 @@ def text_of(component) -> str:
     return "" if children is None else text_of(children)
 
 
-def test_territory_panel_shows_sourced_beneficiaries(reg, app):
+def test_territory_panel_shows_sourced_beneficiaries(reg, app_context):
     panel = text_of(
         show_panel({"type": "territory", "code": "vendome", "scheme": "mdcs_2019"}, [], "41")
     )
@@ -146,10 +128,10 @@ def test_territory_panel_shows_sourced_beneficiaries(reg, app):
     assert "périmètre approximatif" in panel
 
 
-def test_quality_and_sources_tabs_are_built_when_opened(reg, app):
+def test_quality_and_sources_tabs_are_built_when_opened(reg, app_context):
     from dash import no_update
 
-    from callbacks.views import quality_and_sources
+    from callbacks.panels import quality_and_sources
 
     quality, sources = quality_and_sources("quality", "47")
     assert "lignes lues" in text_of(quality) and sources is no_update

@@ -8,6 +8,7 @@ from dataclasses import replace
 from core.package import load_department
 from server import settings as config
 from ui import layout
+from ui.page import serve_layout
 from viewstate.url import parse_query
 
 
@@ -50,7 +51,7 @@ def test_a_link_prefills_the_access_controls(reg):
         "&ajout=41059&retrait=sites:mds_blois&vitesse=15"
     )
     assert notes == []
-    page = layout.serve_layout(reg, "41", view)
+    page = serve_layout(reg, "41", view)
     assert find(page, "scheme").value == "mds_2024"
     assert find(page, "access-on").value == ["on"]
     assert find(page, "access-mode").value == "bike"
@@ -73,7 +74,7 @@ def test_a_link_prefills_the_access_controls(reg):
 
 def test_unknown_scheme_and_axes_in_a_link_fall_back(reg):
     view, _ = parse_query("?dep=41&decoupage=nope&axes=ZZZ")
-    page = layout.serve_layout(reg, "41", replace(view))
+    page = serve_layout(reg, "41", replace(view))
     assert find(page, "scheme").value == reg.get("41").dep.default_scheme
     assert find(page, "axes").value == []
     assert find(page, "access-details").hidden is True
@@ -84,7 +85,7 @@ def test_a_link_restores_layers_selection_and_panel(reg):
         "?dep=41&couches=territories,sites&sel=territory:vendome&benef=nombre"
     )
     assert notes == []
-    page = layout.serve_layout(reg, "41", view)
+    page = serve_layout(reg, "41", view)
     assert find(page, "layers").value == ["territories", "sites"]
     assert find(page, "benef-mode").value == "count"
     assert find(page, "selection").data == {

@@ -86,14 +86,14 @@ def test_unreadable_selection_is_ignored_with_a_note():
 
 def test_map_framing_round_trip():
     view, notes = parse_query("?dep=41&carte=1.33,47.59,8.5")
-    assert notes == [] and view.map_view == (1.33, 47.59, 8.5)
+    assert notes == [] and view.framing == (1.33, 47.59, 8.5)
     assert format_query(view) == "?dep=41&carte=1.33000,47.59000,8.50"
 
 
 @pytest.mark.parametrize("raw", ["1.33,47.59", "1.33,95,8", "a,b,c", "1,47,30", "nan,47,8"])
 def test_unreadable_map_framing_is_ignored_with_a_note(raw):
     view, notes = parse_query(f"?dep=41&carte={raw}")
-    assert view.map_view is None
+    assert view.framing is None
     assert notes == [
         f"Lien : cadrage « carte={raw} » illisible (forme attendue : longitude,latitude,zoom, "
         "par exemple carte=1.33,47.59,8.5) ; carte cadrée sur le département."

@@ -88,13 +88,10 @@ def test_broken_package_is_listed_not_fatal(bad_dirs):
     assert any(o["value"] == "36" and o.get("disabled") for o in reg.options())
 
 
-def test_api_reports_broken_packages(bad_dirs):
+def test_api_reports_broken_packages(bad_dirs, app):  # ``app``: the session app first
     reg = registry_mod.Registry.load((bad_dirs,), (config.GEO_DIR,))
     app = create_app(config.Settings(data_dirs=(bad_dirs,)), reg)
-    try:
-        body = app.server.test_client().get("/api/departements").get_json()
-        assert [d["code"] for d in body["departements"]] == ["41"]
-        assert body["paquets_en_erreur"][0]["code"] == "36"
-        assert all("Traceback" not in p for p in body["paquets_en_erreur"][0]["problemes"])
-    finally:
-        registry_mod.install(registry_mod.Registry.load((config.DATA_DIR,), (config.GEO_DIR,)))
+    body = app.server.test_client().get("/api/departements").get_json()
+    assert [d["code"] for d in body["departements"]] == ["41"]
+    assert body["paquets_en_erreur"][0]["code"] == "36"
+    assert all("Traceback" not in p for p in body["paquets_en_erreur"][0]["problemes"])
