@@ -16,27 +16,17 @@ from __future__ import annotations
 
 import gzip
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
-import plotly.graph_objects as go  # noqa: E402
-from plotly.io.json import to_json_plotly  # noqa: E402
-
-from app import create_app  # noqa: E402
-from callbacks.map_view import switch_departement, update_view  # noqa: E402
-from layers import (  # noqa: E402
-    DEFAULT_VISIBLE,
-    ViewState,
-    access_times,  # noqa: E402
-    build_figure,
-)
-from server import registry  # noqa: E402
-from server import settings as config  # noqa: E402
-from viewstate.state import AccessState  # noqa: E402
+from app import create_app
+from callbacks.map_view import switch_departement, update_view
+from layers import DEFAULT_VISIBLE, ViewState, access_times, build_figure
+from server import registry
+from server import settings as config
+from viewstate.state import AccessState
 
 #: Access controls as the page sends them: on, mode, engine, threshold, destinations, day,
 #: speed, detour, terminal time, map display.
@@ -69,85 +59,89 @@ def payload(obj) -> bytes:
     return to_json_plotly(obj).encode()
 
 
-def dashboard() -> bool:
-    """Département switch, axe filter and what-if click: server time and bytes."""
-    reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
-    create_app(config.Settings(), reg)
-    visible = list(DEFAULT_VISIBLE)
-    rows = []
-    ok = True
-    for code in reg.codes():
-        entry = reg.get(code)
-        dep = entry.dep
+def measure_switch(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """Switching to the département ``code``, against a validated figure of every commune."""
+    dep = entry.dep
 
-        def switch(code=code):
-            out = switch_departement(code, visible, "rate", [], "territory", "white-bg")
-            return payload(list(out))
+    def switch():
+        out = switch_departement(code, visible, "rate", [], "territory", "white-bg")
+        return payload(list(out))
 
-        def switch_naive(dep=dep, entry=entry):
-            # naive: a validated go.Figure with every commune polygon in it
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(click_level="commune")))
-            return fig.to_json().encode()
+    def switch_naive():
+        # naive: a validated go.Figure with every commune polygon in it
+        fig = go.Figure(build_figure(dep, entry.assets, ViewState(click_level="commune")))
+        return fig.to_json().encode()
 
-        ok &= measure(rows, code, "changement de département", switch, switch_naive, SWITCH_MS)
+    return measure(rows, code, "changement de département", switch, switch_naive, SWITCH_MS)
 
-        meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
-        axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
 
-        def filt(meta=meta, axes=axes, code=code):
-            patch, new_meta = update_view(
-                meta["scheme"],
-                axes,
-                visible,
-                "rate",
-                [],
-                "territory",
-                "white-bg",
-                *ACCESS_OFF,
-                "minutes",
-                None,
-                code,
-                meta,
-            )
-            return payload([patch, new_meta])
+def measure_filter(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """Filtering by the first two axes (a Patch), against the whole figure rebuilt."""
+    dep = entry.dep
+    meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
+    axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
 
-        def filt_naive(dep=dep, entry=entry, axes=axes):
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
-            return fig.to_json().encode()
+    def filt():
+        patch, new_meta = update_view(
+            meta["scheme"],
+            axes,
+            visible,
+            "rate",
+            [],
+            "territory",
+            "white-bg",
+            *ACCESS_OFF,
+            "minutes",
+            None,
+            code,
+            meta,
+        )
+        return payload([patch, new_meta])
 
-        ok &= measure(rows, code, "filtre par axe (Patch)", filt, filt_naive, FILTER_MS)
+    def filt_naive():
+        fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
+        return fig.to_json().encode()
 
-        access = AccessState(enabled=True, destinations=("sites", "digital"))
-        state = ViewState(access=access)
-        meta = build_figure(dep, entry.assets, state, visible)["layout"]["meta"]
-        minutes = access_times.frame(dep, state)
-        far = str(minutes.sort_values("minutes").iloc[-1]["code_insee"])
-        scenario = {"added": [far], "removed": []}
+    return measure(rows, code, "filtre par axe (Patch)", filt, filt_naive, FILTER_MS)
 
-        def what_if(meta=meta, code=code, scenario=scenario):
-            patch, new_meta = update_view(
-                meta["scheme"],
-                [],
-                visible,
-                "rate",
-                [],
-                "territory",
-                "white-bg",
-                *ACCESS_ON,
-                "minutes",
-                scenario,
-                code,
-                meta,
-            )
-            return payload([patch, new_meta])
 
-        def what_if_naive(dep=dep, entry=entry, far=far):
-            added = AccessState(enabled=True, destinations=("sites", "digital"), added=(far,))
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(access=added)))
-            return fig.to_json().encode()
+def measure_what_if(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """A hypothetical site at the farthest commune, against the whole figure rebuilt."""
+    dep = entry.dep
+    access = AccessState(enabled=True, destinations=("sites", "digital"))
+    state = ViewState(access=access)
+    meta = build_figure(dep, entry.assets, state, visible)["layout"]["meta"]
+    minutes = access_times.frame(dep, state)
+    far = str(minutes.sort_values("minutes").iloc[-1]["code_insee"])
+    scenario = {"added": [far], "removed": []}
 
-        ok &= measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)
+    def what_if():
+        patch, new_meta = update_view(
+            meta["scheme"],
+            [],
+            visible,
+            "rate",
+            [],
+            "territory",
+            "white-bg",
+            *ACCESS_ON,
+            "minutes",
+            scenario,
+            code,
+            meta,
+        )
+        return payload([patch, new_meta])
 
+    def what_if_naive():
+        added = AccessState(enabled=True, destinations=("sites", "digital"), added=(far,))
+        fig = go.Figure(build_figure(dep, entry.assets, ViewState(access=added)))
+        return fig.to_json().encode()
+
+    return measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)
+
+
+def print_dashboard(rows: list, ok: bool) -> None:
+    """The dashboard table, its ratios to the naive way and whether targets are met."""
     print(
         f"{'dép.':5} {'interaction':28} {'ms':>7} {'octets':>9} {'gzip':>8}"
         f" {'naïf ms':>8} {'naïf oct.':>10} {'× temps':>8} {'× octets':>9}"
@@ -161,6 +155,20 @@ def dashboard() -> bool:
         f"\nCibles : < {SWITCH_MS} ms côté serveur et < {MAX_BYTES // 1000} Ko envoyés par "
         f"interaction : {'ATTEINTES' if ok else 'NON ATTEINTES'}"
     )
+
+
+def dashboard() -> bool:
+    """Département switch, axe filter and what-if click: server time and bytes."""
+    reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
+    create_app(config.Settings(), reg)
+    visible = list(DEFAULT_VISIBLE)
+    rows: list = []
+    ok = True
+    for code in reg.codes():
+        entry = reg.get(code)
+        for step in (measure_switch, measure_filter, measure_what_if):
+            ok &= step(rows, code, entry, visible)
+    print_dashboard(rows, ok)
     return ok
 
 
