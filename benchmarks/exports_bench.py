@@ -17,21 +17,16 @@ on (car, 30 min), i.e. the heaviest view:
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from exports import Snapshot, rendering, write_html, write_pdf, write_png  # noqa: E402
-from exports.snapshot import iter_territories  # noqa: E402
-from layers import DEFAULT_VISIBLE, ViewState  # noqa: E402
-from server import registry  # noqa: E402
-from server import settings as config  # noqa: E402
-from viewstate.state import AccessState  # noqa: E402
+from exports import Snapshot, iter_territories, rendering, write_html, write_pdf, write_png
+from layers import DEFAULT_VISIBLE, ViewState
+from server import registry
+from server import settings as config
+from viewstate.state import AccessState
 
 PNG_MS, PDF_MS, HTML_MS = 5000.0, 8000.0, 1000.0
 HTML_BYTES = 3_000_000

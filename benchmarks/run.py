@@ -16,26 +16,17 @@ from __future__ import annotations
 
 import gzip
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
-import plotly.graph_objects as go  # noqa: E402
-from plotly.io.json import to_json_plotly  # noqa: E402
-
-from app import create_app  # noqa: E402
-from callbacks.map_figure import switch_departement, update_view  # noqa: E402
-from layers import (  # noqa: E402
-    DEFAULT_VISIBLE,
-    ViewState,
-    build_figure,
-)
-from server import registry  # noqa: E402
-from server import settings as config  # noqa: E402
-from viewstate.state import AccessState  # noqa: E402
+from app import create_app
+from callbacks.map_figure import switch_departement, update_view
+from layers import DEFAULT_VISIBLE, ViewState, build_figure
+from server import registry
+from server import settings as config
+from viewstate.state import AccessState
 
 #: Access controls as the page sends them: on, mode, engine, threshold, destinations, day,
 #: speed, detour, terminal time, map display.
@@ -51,7 +42,6 @@ def controls(scheme, axes, visible, access, scenario) -> dict:
     values = dict(zip(ACCESS_KEYS, (*access, "minutes"), strict=True))
     grouped = {"scheme": scheme, "axes": axes, "layers": visible, "map_style": "white-bg"}
     return {**grouped, **MAP_CONTROLS, **values, "scenario": scenario}
-
 
 SWITCH_MS, FILTER_MS, MAX_BYTES = 150, 150, 300_000
 
@@ -79,69 +69,69 @@ def payload(obj) -> bytes:
     return to_json_plotly(obj).encode()
 
 
-def dashboard() -> bool:
-    """Département switch, axe filter and what-if click: server time and bytes."""
-    reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
-    create_app(config.Settings(), reg).server.app_context().push()  # callbacks read its registry
-    visible = list(DEFAULT_VISIBLE)
-    rows = []
-    ok = True
-    for code in reg.codes():
-        entry = reg.get(code)
-        dep = entry.dep
+def measure_switch(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """Switching to the département ``code``, against a validated figure of every commune."""
+    dep = entry.dep
 
-        def switch(code=code):
-            grouped = {"layers": visible, **MAP_CONTROLS, "map_style": "white-bg"}
-            out = switch_departement(code=code, controls=grouped)
-            return payload(list(out.values()))
+    def switch():
+        grouped = {"layers": visible, **MAP_CONTROLS, "map_style": "white-bg"}
+        out = switch_departement(code=code, controls=grouped)
+        return payload(list(out.values()))
 
-        def switch_naive(dep=dep, entry=entry):
-            # naive: a validated go.Figure with every commune polygon in it
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(click_level="commune")))
-            return fig.to_json().encode()
+    def switch_naive():
+        # naive: a validated go.Figure with every commune polygon in it
+        fig = go.Figure(build_figure(dep, entry.assets, ViewState(click_level="commune")))
+        return fig.to_json().encode()
 
-        ok &= measure(rows, code, "changement de département", switch, switch_naive, SWITCH_MS)
+    return measure(rows, code, "changement de département", switch, switch_naive, SWITCH_MS)
 
-        meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
-        axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
 
-        def filt(meta=meta, axes=axes, code=code):
-            grouped = controls(meta["scheme"], axes, visible, ACCESS_OFF, None)
-            out = update_view(controls=grouped, code=code, meta=meta)
-            patch, new_meta = out["figure"], out["meta"]
-            return payload([patch, new_meta])
+def measure_filter(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """Filtering by the first two axes (a Patch), against the whole figure rebuilt."""
+    dep = entry.dep
+    meta = build_figure(dep, entry.assets, ViewState(), visible)["layout"]["meta"]
+    axes = list(dep.plan.loc[dep.plan["level"] == dep.axe_level, "node_id"][:2])
 
-        def filt_naive(dep=dep, entry=entry, axes=axes):
-            fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
-            return fig.to_json().encode()
+    def filt():
+        grouped = controls(meta["scheme"], axes, visible, ACCESS_OFF, None)
+        out = update_view(controls=grouped, code=code, meta=meta)
+        return payload([out["figure"], out["meta"]])
 
-        ok &= measure(rows, code, "filtre par axe (Patch)", filt, filt_naive, FILTER_MS)
+    def filt_naive():
+        fig = go.Figure(build_figure(dep, entry.assets, ViewState(axes=tuple(axes))))
+        return fig.to_json().encode()
 
-        access = AccessState(enabled=True, destinations=("sites", "digital"))
-        state = ViewState(access=access)
-        meta = build_figure(
-            dep, entry.assets, state, visible, access=entry.access.view_for(state)
-        )["layout"]["meta"]
-        minutes = entry.access.frame(state)
-        far = str(minutes.sort_values("minutes").iloc[-1]["code_insee"])
-        scenario = {"added": [far], "removed": []}
+    return measure(rows, code, "filtre par axe (Patch)", filt, filt_naive, FILTER_MS)
 
-        def what_if(meta=meta, code=code, scenario=scenario):
-            grouped = controls(meta["scheme"], [], visible, ACCESS_ON, scenario)
-            out = update_view(controls=grouped, code=code, meta=meta)
-            patch, new_meta = out["figure"], out["meta"]
-            return payload([patch, new_meta])
 
-        def what_if_naive(dep=dep, entry=entry, far=far):
-            added = AccessState(enabled=True, destinations=("sites", "digital"), added=(far,))
-            naive = ViewState(access=added)
-            fig = go.Figure(
-                build_figure(dep, entry.assets, naive, access=entry.access.view_for(naive))
-            )
-            return fig.to_json().encode()
+def measure_what_if(rows: list, code: str, entry, visible: list[str]) -> bool:
+    """A hypothetical site at the farthest commune, against the whole figure rebuilt."""
+    dep = entry.dep
+    access = AccessState(enabled=True, destinations=("sites", "digital"))
+    state = ViewState(access=access)
+    view = entry.access.view_for(state)
+    meta = build_figure(dep, entry.assets, state, visible, access=view)["layout"]["meta"]
+    minutes = entry.access.frame(state)
+    far = str(minutes.sort_values("minutes").iloc[-1]["code_insee"])
+    scenario = {"added": [far], "removed": []}
 
-        ok &= measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)
+    def what_if():
+        grouped = controls(meta["scheme"], [], visible, ACCESS_ON, scenario)
+        out = update_view(controls=grouped, code=code, meta=meta)
+        return payload([out["figure"], out["meta"]])
 
+    def what_if_naive():
+        added = AccessState(enabled=True, destinations=("sites", "digital"), added=(far,))
+        naive = ViewState(access=added)
+        view = entry.access.view_for(naive)
+        fig = go.Figure(build_figure(dep, entry.assets, naive, access=view))
+        return fig.to_json().encode()
+
+    return measure(rows, code, "scénario : ajout d'un site", what_if, what_if_naive, FILTER_MS)
+
+
+def print_dashboard(rows: list, ok: bool) -> None:
+    """The dashboard table, its ratios to the naive way and whether targets are met."""
     print(
         f"{'dép.':5} {'interaction':28} {'ms':>7} {'octets':>9} {'gzip':>8}"
         f" {'naïf ms':>8} {'naïf oct.':>10} {'× temps':>8} {'× octets':>9}"
@@ -155,6 +145,20 @@ def dashboard() -> bool:
         f"\nCibles : < {SWITCH_MS} ms côté serveur et < {MAX_BYTES // 1000} Ko envoyés par "
         f"interaction : {'ATTEINTES' if ok else 'NON ATTEINTES'}"
     )
+
+
+def dashboard() -> bool:
+    """Département switch, axe filter and what-if click: server time and bytes."""
+    reg = registry.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
+    create_app(config.Settings(), reg).server.app_context().push()  # callbacks read its registry
+    visible = list(DEFAULT_VISIBLE)
+    rows: list = []
+    ok = True
+    for code in reg.codes():
+        entry = reg.get(code)
+        for step in (measure_switch, measure_filter, measure_what_if):
+            ok &= step(rows, code, entry, visible)
+    print_dashboard(rows, ok)
     return ok
 
 

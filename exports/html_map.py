@@ -27,7 +27,8 @@ import folium
 import pandas as pd
 from branca.element import Element
 
-from exports.snapshot import UNIT_TITLES, Snapshot, date_fr
+from exports.metadata import UNIT_TITLES
+from exports.snapshot import Snapshot, date_fr
 from layers import style
 from layers.formatting import fmt_count, fmt_float, fmt_int, is_missing
 from layers.geojson import feature_collection

@@ -25,8 +25,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from exports.metadata import UNIT_TITLES
 from exports.safety import ExportError
-from exports.snapshot import UNIT_TITLES, Snapshot, date_fr
+from exports.snapshot import Snapshot, date_fr
 from layers import TOGGLES
 from layers.formatting import is_missing
 from layers.style import (

@@ -8,7 +8,6 @@ PNG, PDF, HTML and data writers so that they all state the same facts.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,24 +20,17 @@ from core.access.service import AccessService
 from core.key_figures import key_figures
 from core.plan import actions_for, node_label
 from core.secrecy import SECRECY_NOTE_FR
+from exports.access_info import AccessInfo, access_info
+from exports.metadata import metadata_rows, plain_text, snapshot_metadata
 from exports.safety import ExportError, check_beneficiary_frame, check_counts, safe_filename
+from exports.selection import checked_selection
 from layers import DEFAULT_VISIBLE, TOGGLES, ViewState, access_times, build_figure
 from layers import beneficiaries as benef_layer
 from layers import territories as terr_layer
 from layers.assets import MapAssets
-from layers.formatting import fmt_float, fmt_int, is_missing
-from layers.geojson import json_safe
 from layers.polygons import line_layer
 
 UNIT_KINDS = ("territory", "epci", "commune", "departement")
-#: Point selections of the UI (a place's panel): exported as the département view.
-POINT_KINDS = ("sites", "partners", "digital_points")
-UNIT_TITLES = {
-    "territory": "Territoire",
-    "epci": "EPCI",
-    "commune": "Commune",
-    "departement": "Département",
-}
 MONTHS_FR = (
     "janvier",
     "février",
@@ -53,7 +45,6 @@ MONTHS_FR = (
     "novembre",
     "décembre",
 )
-ACCESS_MODES_FR = {"car": "voiture", "walk": "marche", "bike": "vélo"}
 #: Colour and width of the selected unit's outline drawn over the exported map.
 SELECTION_LINE = ("#000000", 4.5)
 #: Geo metadata keys quoted as the geodata sources, in this order.
@@ -75,29 +66,6 @@ def date_fr(moment: datetime) -> str:
     day = "1er" if moment.day == 1 else str(moment.day)
     return f"{day} {MONTHS_FR[moment.month - 1]} {moment.year}"
 
-
-def _text(value: Any) -> str:
-    return "" if is_missing(value) else str(value)
-
-
-@dataclass(frozen=True)
-class AccessInfo:
-    """Access-time model and figures of a snapshot (access switched on)."""
-
-    model_text: str
-    approximate: bool
-    threshold: float
-    mode: str
-    engine: str
-    params: dict[str, Any]
-    sources: tuple[str, ...]
-    destinations: tuple[str, ...]
-    summary_lines: tuple[str, ...]
-    unit_lines: tuple[str, ...]
-    notes: tuple[str, ...]
-    problems: tuple[str, ...]
-    ok: bool
-    scenario: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,52 +135,8 @@ class Snapshot:
                 f"Axe(s) inconnu(s) : {', '.join(bad_axes)}. Axes disponibles : "
                 f"{', '.join(dep.plan.loc[dep.plan['level'] == dep.axe_level, 'node_id'])}."
             )
-        object.__setattr__(self, "selection", self._checked_selection(scheme))
+        object.__setattr__(self, "selection", checked_selection(dep, self.selection, scheme))
 
-    def _checked_selection(self, scheme: str) -> dict[str, Any] | None:
-        sel = self.selection
-        if not sel:
-            return None
-        kind, code = sel.get("type"), str(sel.get("code") or "")
-        dep = self.dep
-        if kind in ("departement", *POINT_KINDS):
-            # A site, partner or digital point has no key figures nor actions of its own:
-            # the snapshot is the département's (the point stays on the map).
-            return None
-        if kind == "territory":
-            unit_scheme = sel.get("scheme") or scheme
-            table = dep.territories[dep.territories["scheme_id"] == unit_scheme]
-            if code not in set(table["territory_id"]):
-                raise ExportError(
-                    f"Territoire « {code} » inconnu dans le découpage « {unit_scheme} ». "
-                    "Territoires disponibles : "
-                    + ", ".join(
-                        f"{t} ({n})"
-                        for t, n in zip(table["territory_id"], table["name"], strict=True)
-                    )
-                    + "."
-                )
-            return {"type": kind, "code": code, "scheme": unit_scheme}
-        if kind == "epci":
-            if code not in set(dep.epci["siren_epci"]):
-                raise ExportError(
-                    f"EPCI « {code} » inconnu. EPCI disponibles : "
-                    + ", ".join(
-                        f"{s} ({n})"
-                        for s, n in zip(dep.epci["siren_epci"], dep.epci["nom"], strict=True)
-                    )
-                    + "."
-                )
-            return {"type": kind, "code": code}
-        if kind == "commune":
-            if code not in set(dep.communes["code_insee"]):
-                raise ExportError(
-                    f"Commune « {code} » inconnue dans le {dep.code} (code INSEE attendu)."
-                )
-            return {"type": kind, "code": code}
-        raise ExportError(
-            f"Sélection « {kind} » inconnue : territory, epci, commune ou departement."
-        )
 
     # ---- identity ---------------------------------------------------------------------
 
@@ -268,8 +192,8 @@ class Snapshot:
                 )
             t = dep.territories
             row = t[(t["scheme_id"] == scheme) & (t["territory_id"] == code)]
-            if not row.empty and _text(row["note"].iloc[0]):
-                lines.append(_text(row["note"].iloc[0]))
+            if not row.empty and plain_text(row["note"].iloc[0]):
+                lines.append(plain_text(row["note"].iloc[0]))
             return lines
         if kind == "epci":
             row = dep.epci[dep.epci["siren_epci"] == code].iloc[0]
@@ -356,11 +280,11 @@ class Snapshot:
             out.append(
                 {
                     "id": str(sid),
-                    "titre": _text(s.get("title")),
-                    "nature": _text(s.get("kind")),
-                    "millesime": _text(s.get("vintage")),
-                    "licence": _text(s.get("licence")),
-                    "url": _text(s.get("url")),
+                    "titre": plain_text(s.get("title")),
+                    "nature": plain_text(s.get("kind")),
+                    "millesime": plain_text(s.get("vintage")),
+                    "licence": plain_text(s.get("licence")),
+                    "url": plain_text(s.get("url")),
                 }
             )
         return out
@@ -385,7 +309,7 @@ class Snapshot:
             out.append(
                 f"Découpage « {self.scheme_label} » : "
                 f"{terr_layer.PERIMETER_LABELS.get(status, status)}. "
-                + _text(self.scheme_row["derivation"])
+                + plain_text(self.scheme_row["derivation"])
             )
         hidden = self.legend.loc[~self.legend["drawn"], "name"].tolist()
         if hidden:
@@ -429,105 +353,7 @@ class Snapshot:
     @cached_property
     def access(self) -> AccessInfo | None:
         """Model, figures and notes of the access times (None when access is off)."""
-        a = self.state.access
-        if not a.enabled:
-            return None
-        dep = self.dep
-        v = self.access_service.view_for(self.state)
-        dests = ()
-        if v.destinations is not None:
-            dests = tuple(str(n) for n in v.destinations.frame["name"])
-        if not v.ok:
-            return AccessInfo(
-                model_text="",
-                approximate=True,
-                threshold=a.threshold,
-                mode=a.mode,
-                engine=a.engine,
-                params={},
-                sources=(),
-                destinations=dests,
-                summary_lines=(),
-                unit_lines=(),
-                notes=tuple(v.notes),
-                problems=tuple(v.problems),
-                ok=False,
-            )
-        figs = self.access_service.figures(self.state)
-        summary = figs["summary"]
-        scenario = ""
-        if a.has_scenario:
-            from core.access.scenario import Scenario
-
-            names = dict(zip(dep.communes["code_insee"], dep.communes["nom"], strict=True))
-            frame = v.destinations.frame
-            names.update(zip(frame["dest_id"], frame["name"], strict=True))
-            scenario = Scenario(a.added, a.removed).describe_fr(names).removeprefix("Scénario : ")
-        check_counts(
-            figs["territory"].get("beneficiaries", pd.Series(dtype=float)),
-            dep.secrecy_threshold,
-            "les temps d'accès par territoire",
-        )
-        model = v.model
-        return AccessInfo(
-            model_text=model.text_fr,
-            approximate=bool(model.approximate),
-            threshold=float(a.threshold),
-            mode=a.mode,
-            engine=a.engine,
-            params={k: json_safe(val) for k, val in model.params.items()},
-            sources=tuple(model.sources_fr),
-            destinations=dests,
-            summary_lines=tuple(summary.lines_fr()),
-            unit_lines=tuple(self._access_unit_lines(figs)),
-            notes=tuple(v.notes),
-            problems=tuple(v.problems),
-            ok=True,
-            scenario=scenario,
-        )
-
-    def _access_unit_lines(self, figs: dict) -> list[str]:
-        kind, code, scheme = self.unit
-        th = fmt_float(self.state.access.threshold, 0)
-        row = None
-        if (
-            kind == "territory"
-            and scheme == self.scheme
-            and self.unit_name in figs["territory"].index
-        ):
-            row = figs["territory"].loc[self.unit_name]
-        elif kind == "epci" and self.unit_name in figs["epci"].index:
-            row = figs["epci"].loc[self.unit_name]
-        elif kind == "commune":
-            frame = self.layer_frames().get("access")
-            if frame is not None:
-                r = frame[frame["code_insee"] == code]
-                if not r.empty:
-                    m = float(r["minutes"].iloc[0])
-                    near = _text(r["nearest"].iloc[0])
-                    if not math.isfinite(m):
-                        return ["Aucun service atteignable depuis cette commune."]
-                    return [f"{fmt_float(m, 0)} min jusqu'au service le plus proche ({near})."]
-        if row is None:
-            return []
-
-        def minutes(v) -> str:
-            return "n.d." if v is None or not math.isfinite(float(v)) else f"{fmt_float(v, 1)} min"
-
-        share = row["share_beyond"]
-        lines = [
-            f"Temps moyen (pondéré par la population) : {minutes(row['mean_min'])}.",
-            f"Temps médian : {minutes(row['median_min'])}.",
-            f"Habitants à plus de {th} min : {fmt_int(row['pop_beyond'])}"
-            + (
-                f" ({fmt_float(100 * float(share), 1)} %)."
-                if not is_missing(share) and math.isfinite(float(share))
-                else "."
-            ),
-            f"Communes au-delà du seuil : {fmt_int(row['communes_beyond'])} sur "
-            f"{fmt_int(row['communes'])}.",
-        ]
-        return lines
+        return access_info(self)
 
     # ---- layers -----------------------------------------------------------------------
 
@@ -606,111 +432,11 @@ class Snapshot:
     @cached_property
     def metadata(self) -> dict[str, Any]:
         """Everything an export states about itself (JSON-ready, French keys)."""
-        dep = self.dep
-        kind, code, scheme = self.unit
-        srow = self.scheme_row
-        meta: dict[str, Any] = {
-            "titre": f"Atlas de l'insertion — {self.title}",
-            "date": self.created.isoformat(timespec="seconds"),
-            "date_texte": self.date_text,
-            "departement": {"code": dep.code, "nom": dep.name},
-            "decoupage": {
-                "id": self.scheme,
-                "libelle": self.scheme_label,
-                "perimetre": _text(srow["perimeter_status"]) if srow is not None else "",
-                "etablissement_du_perimetre": _text(srow["derivation"]) if srow is not None else "",
-            },
-            "selection": {
-                "type": kind,
-                "code": code,
-                "nom": self.unit_name,
-                **({"decoupage": scheme} if scheme else {}),
-            },
-            "filtres": {
-                "axes": list(self.state.axes),
-                "axes_libelles": self.axes_text,
-                "couches": list(self.visible),
-                "beneficiaires": {
-                    "mode": self.state.beneficiaries_mode,
-                    "estimation_par_commune": self.state.beneficiaries_estimate,
-                },
-            },
-            "plan": _text(dep.plan_info.get("name")),
-            "sources": self.sources,
-            "geodonnees": dict(dep.geo_meta),
-            "secret_statistique": self.secrecy_note,
-            "seuil_secret_statistique": int(dep.secrecy_threshold),
-            "avertissements": self.flags,
-            "crs": "EPSG:4326",
-        }
-        if self.access is not None:
-            a = self.access
-            meta["acces"] = {
-                "modele": a.model_text,
-                "mode": ACCESS_MODES_FR.get(a.mode, a.mode),
-                "moteur": a.engine,
-                "parametres": a.params,
-                "sources_des_parametres": list(a.sources),
-                "approximatif": a.approximate,
-                "seuil_min": a.threshold,
-                "destinations": list(a.destinations),
-                "scenario": {
-                    "ajouts": list(self.state.access.added),
-                    "retraits": list(self.state.access.removed),
-                    "texte": a.scenario,
-                },
-                "chiffres": list(a.summary_lines),
-                "notes": list(a.notes),
-                "problemes": list(a.problems),
-            }
-        return meta
+        return snapshot_metadata(self)
 
     def metadata_rows(self) -> list[tuple[str, str]]:
         """The metadata as (French label, text) rows for LISEZMOI.txt and the XLSX sheet."""
-        m = self.metadata
-        rows = [
-            ("Titre", m["titre"]),
-            ("Date de l'export", self.date_text + f" ({m['date']})"),
-            ("Département", f"{self.dep.name} ({self.dep.code})"),
-            ("Découpage", f"{self.scheme_label} ({self.scheme})"),
-            ("Périmètre du découpage", m["decoupage"]["perimetre"]),
-            ("Établissement du périmètre", m["decoupage"]["etablissement_du_perimetre"]),
-            ("Sélection", f"{UNIT_TITLES[self.unit[0]]} : {self.unit_name}"),
-            ("Axes du plan", self.axes_text),
-            ("Couches", ", ".join(TOGGLES[v][0] for v in self.visible)),
-            ("Plan", m["plan"]),
-            ("Secret statistique", self.secrecy_note),
-        ]
-        for s in self.sources:
-            rows.append(
-                (
-                    f"Source {s['id']}",
-                    " ; ".join(
-                        x
-                        for x in (
-                            s["titre"],
-                            f"nature : {s['nature']}" if s["nature"] else "",
-                            f"millésime : {s['millesime']}" if s["millesime"] else "",
-                            f"licence : {s['licence']}" if s["licence"] else "",
-                            s["url"],
-                        )
-                        if x
-                    ),
-                )
-            )
-        rows += [(label, value) for label, value in self.geo_sources]
-        for flag in self.flags:
-            rows.append(("Avertissement", flag))
-        if self.access is not None:
-            a = self.access
-            rows.append(("Temps d'accès : modèle", a.model_text or "non calculé"))
-            rows.append(("Temps d'accès : seuil", f"{fmt_float(a.threshold, 0)} min"))
-            if a.scenario:
-                rows.append(("Temps d'accès : scénario", a.scenario))
-            rows += [("Temps d'accès : source des paramètres", s) for s in a.sources]
-            rows += [("Temps d'accès : note", n) for n in (*a.notes, *a.problems)]
-        rows.append(("Système de coordonnées", "EPSG:4326 (WGS 84, degrés)"))
-        return rows
+        return metadata_rows(self)
 
 
 def iter_territories(dep, scheme: str | None = None) -> Iterable[tuple[str, str]]:

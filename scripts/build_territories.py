@@ -41,6 +41,7 @@ import argparse
 import sys
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -295,107 +296,157 @@ def apply_rules(rules: pd.DataFrame, communes: gpd.GeoDataFrame,
     """
     if "line" not in rules.columns:
         rules = rules.assign(line=np.arange(2, len(rules) + 2))
-    errors: list[str] = []
-    codes = set(communes["code_insee"])
-    state: dict[str, Assignment] = {}
-    known_terr = None
+    known = None
     if territories is not None:
-        known_terr = set(zip(territories["scheme_id"], territories["territory_id"], strict=True))
-    points = None
-
+        known = set(zip(territories["scheme_id"], territories["territory_id"], strict=True))
+    ctx = RuleContext(communes, sites, known)
+    errors: list[str] = []
+    state: dict[str, Assignment] = {}
     for row in rules.itertuples(index=False):
         where = f"territory_rules.csv ligne {row.line}"
-        rule, value, scheme, terr = row.rule, row.value, row.scheme_id, row.territory_id
-        src = (row.source_id, row.source_ref)
-        if rule not in RULES:
-            errors.append(f"{where} : règle « {rule} » inconnue ; valeurs permises : "
-                          f"{', '.join(sorted(RULES))}.")
+        problem = ctx.row_problem(row, where, errors)
+        if problem:
+            errors.append(problem)
             continue
-        if not scheme:
-            errors.append(f"{where} : scheme_id vide.")
-            continue
-        if not row.source_id:
-            errors.append(f"{where} : source_id vide ; chaque ligne doit citer sa source.")
-        st = state.setdefault(scheme, Assignment())
-        if rule == "nearest_site":
-            if terr != "*":
-                errors.append(f"{where} : une règle nearest_site doit avoir territory_id « * » "
-                              f"(trouvé « {terr} »).")
-                continue
-        elif not terr:
-            errors.append(f"{where} : territory_id vide.")
-            continue
-        elif known_terr is not None and (scheme, terr) not in known_terr:
-            errors.append(f"{where} : territoire « {terr} » absent de territories.csv pour le "
-                          f"schéma « {scheme} ».")
-            continue
-
-        if rule in ("epci", "arrondissement"):
-            col = "siren_epci" if rule == "epci" else "code_arrondissement"
-            members = communes.loc[communes[col] == value, "code_insee"].tolist()
-            if not members:
-                label = "l'EPCI" if rule == "epci" else "l'arrondissement"
-                errors.append(f"{where} : aucune commune du département dans {label} "
-                              f"« {value} » ; vérifiez le code ({col}).")
-                continue
-            clash = sorted(c for c in members
-                           if c in st.placed and st.placed[c][0] != terr)
-            if clash:
-                others = sorted({st.placed[c][0] for c in clash})
-                errors.append(
-                    f"{where} : conflit, {len(clash)} commune(s) de {rule} « {value} » déjà "
-                    f"placée(s) dans le territoire {', '.join(others)} du schéma « {scheme} » "
-                    f"(ex. {', '.join(clash[:5])}) ; pour une exception, ajoutez plutôt une "
-                    f"ligne « commune » après la règle de groupe.")
-                continue
-            for c in members:
-                st.placed.setdefault(c, (terr, *src))
-                st.excluded.discard(c)
-        elif rule in ("commune", "exclude_commune"):
-            if value not in codes:
-                errors.append(f"{where} : commune « {value} » inconnue dans le département "
-                              f"(code INSEE à 5 caractères, zéros initiaux conservés).")
-                continue
-            if rule == "commune":
-                st.placed[value] = (terr, *src)
-                st.excluded.discard(value)
-            else:
-                if value in st.placed and st.placed[value][0] == terr:
-                    del st.placed[value]
-                else:
-                    print(f"Avertissement : {where} : la commune {value} n'est pas dans le "
-                          f"territoire « {terr} » ; exclusion sans effet sur l'affectation.",
-                          file=sys.stderr)
-                st.excluded.add(value)
-        else:  # nearest_site
-            if sites is None:
-                errors.append(f"{where} : règle nearest_site mais pas de sites.csv dans le paquet.")
-                continue
-            spts = site_points(sites, value, communes)
-            if spts.empty:
-                errors.append(f"{where} : aucun site localisable avec scheme_id « {value} » et "
-                              f"un territory_id dans sites.csv.")
-                continue
-            if known_terr is not None:
-                bad = sorted(set(spts["territory_id"]) - {t for s, t in known_terr if s == scheme})
-                if bad:
-                    errors.append(f"{where} : sites rattachés à des territoires absents de "
-                                  f"territories.csv pour « {scheme} » : {', '.join(bad)}.")
-                    continue
-            if points is None:
-                points = commune_points(communes)
-            todo = ~communes["code_insee"].isin(set(st.placed) | st.excluded).to_numpy()
-            if todo.any():
-                terrs = nearest_territory(points[todo], spts)
-                for c, t in zip(communes["code_insee"].to_numpy()[todo], terrs, strict=True):
-                    st.placed[c] = (t, *src)
-
+        st = state.setdefault(row.scheme_id, Assignment())
+        apply = APPLIERS[row.rule]
+        problem = apply(ctx, row, st, where)
+        if problem:
+            errors.append(problem)
     if errors:
         raise RuleError(errors)
-    rows = [(scheme, t, c, s, r) for scheme, st in state.items()
-            for c, (t, s, r) in st.placed.items()]
-    out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS, dtype="str")
+    out_rows = [(scheme, t, c, s, r) for scheme, st in state.items()
+                for c, (t, s, r) in st.placed.items()]
+    out = pd.DataFrame(out_rows, columns=OUTPUT_COLUMNS, dtype="str")
     return out.sort_values(["scheme_id", "territory_id", "code_insee"], ignore_index=True)
+
+
+@dataclass
+class RuleContext:
+    """What every rule reads: the communes, the sites and the known territories.
+
+    Attributes
+    ----------
+    communes : geopandas.GeoDataFrame
+        Commune polygons of the département.
+    sites : pandas.DataFrame or None
+        ``sites.csv`` (text), for ``nearest_site`` rules.
+    known : set of (scheme_id, territory_id), or None
+        Territories of ``territories.csv``; None when not checked.
+    """
+
+    communes: gpd.GeoDataFrame
+    sites: pd.DataFrame | None
+    known: set[tuple[str, str]] | None
+
+    @cached_property
+    def codes(self) -> set[str]:
+        """Codes of the département's communes."""
+        return set(self.communes["code_insee"])
+
+    @cached_property
+    def points(self) -> gpd.GeoSeries:
+        """Representative points of the communes (Lambert-93), computed on first use."""
+        return commune_points(self.communes)
+
+    def row_problem(self, row, where: str, errors: list[str]) -> str | None:
+        """The problem that stops a rule row before it is applied, if any.
+
+        A missing ``source_id`` is added to ``errors`` without stopping the row.
+        """
+        rule, scheme, terr = row.rule, row.scheme_id, row.territory_id
+        if rule not in RULES:
+            return (f"{where} : règle « {rule} » inconnue ; valeurs permises : "
+                    f"{', '.join(sorted(RULES))}.")
+        if not scheme:
+            return f"{where} : scheme_id vide."
+        if not row.source_id:
+            errors.append(f"{where} : source_id vide ; chaque ligne doit citer sa source.")
+        if rule == "nearest_site":
+            if terr != "*":
+                return (f"{where} : une règle nearest_site doit avoir territory_id « * » "
+                        f"(trouvé « {terr} »).")
+        elif not terr:
+            return f"{where} : territory_id vide."
+        elif self.known is not None and (scheme, terr) not in self.known:
+            return (f"{where} : territoire « {terr} » absent de territories.csv pour le "
+                    f"schéma « {scheme} ».")
+        return None
+
+
+def apply_group(ctx: RuleContext, row, st: Assignment, where: str) -> str | None:
+    """``epci`` / ``arrondissement``: place every commune of the group (conflicts are errors)."""
+    rule, value, terr = row.rule, row.value, row.territory_id
+    col = "siren_epci" if rule == "epci" else "code_arrondissement"
+    members = ctx.communes.loc[ctx.communes[col] == value, "code_insee"].tolist()
+    if not members:
+        label = "l'EPCI" if rule == "epci" else "l'arrondissement"
+        return (f"{where} : aucune commune du département dans {label} "
+                f"« {value} » ; vérifiez le code ({col}).")
+    clash = sorted(c for c in members if c in st.placed and st.placed[c][0] != terr)
+    if clash:
+        others = sorted({st.placed[c][0] for c in clash})
+        return (f"{where} : conflit, {len(clash)} commune(s) de {rule} « {value} » déjà "
+                f"placée(s) dans le territoire {', '.join(others)} du schéma "
+                f"« {row.scheme_id} » (ex. {', '.join(clash[:5])}) ; pour une exception, "
+                f"ajoutez plutôt une ligne « commune » après la règle de groupe.")
+    for c in members:
+        st.placed.setdefault(c, (terr, row.source_id, row.source_ref))
+        st.excluded.discard(c)
+    return None
+
+
+def apply_commune(ctx: RuleContext, row, st: Assignment, where: str) -> str | None:
+    """``commune`` (add or move one commune) / ``exclude_commune`` (remove it)."""
+    value, terr = row.value, row.territory_id
+    if value not in ctx.codes:
+        return (f"{where} : commune « {value} » inconnue dans le département "
+                f"(code INSEE à 5 caractères, zéros initiaux conservés).")
+    if row.rule == "commune":
+        st.placed[value] = (terr, row.source_id, row.source_ref)
+        st.excluded.discard(value)
+        return None
+    if value in st.placed and st.placed[value][0] == terr:
+        del st.placed[value]
+    else:
+        print(f"Avertissement : {where} : la commune {value} n'est pas dans le "
+              f"territoire « {terr} » ; exclusion sans effet sur l'affectation.",
+              file=sys.stderr)
+    st.excluded.add(value)
+    return None
+
+
+def apply_nearest_site(ctx: RuleContext, row, st: Assignment, where: str) -> str | None:
+    """``nearest_site``: every commune not yet placed goes to its nearest site's territory."""
+    value, scheme = row.value, row.scheme_id
+    if ctx.sites is None:
+        return f"{where} : règle nearest_site mais pas de sites.csv dans le paquet."
+    spts = site_points(ctx.sites, value, ctx.communes)
+    if spts.empty:
+        return (f"{where} : aucun site localisable avec scheme_id « {value} » et "
+                f"un territory_id dans sites.csv.")
+    if ctx.known is not None:
+        bad = sorted(set(spts["territory_id"]) - {t for s, t in ctx.known if s == scheme})
+        if bad:
+            return (f"{where} : sites rattachés à des territoires absents de "
+                    f"territories.csv pour « {scheme} » : {', '.join(bad)}.")
+    communes = ctx.communes
+    todo = ~communes["code_insee"].isin(set(st.placed) | st.excluded).to_numpy()
+    if todo.any():
+        terrs = nearest_territory(ctx.points[todo], spts)
+        for c, t in zip(communes["code_insee"].to_numpy()[todo], terrs, strict=True):
+            st.placed[c] = (t, row.source_id, row.source_ref)
+    return None
+
+
+#: Rule name -> the function applying one row of it.
+APPLIERS = {
+    "epci": apply_group,
+    "arrondissement": apply_group,
+    "commune": apply_commune,
+    "exclude_commune": apply_commune,
+    "nearest_site": apply_nearest_site,
+}
 
 
 def summarize(members: pd.DataFrame, communes: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -15,6 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+#: Every wait for a state (selector, function, download) may take this long on the slowest
+#: machine; it costs nothing when the state arrives early.
+STATE_TIMEOUT_MS = 60_000
+#: Time for ``python app.py`` to answer its first request (a loaded CI machine included).
+SERVER_START_S = 180
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,7 +65,7 @@ def server_url(tmp_path_factory):
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             log.close()
@@ -74,7 +79,9 @@ def server_url(tmp_path_factory):
     else:
         proc.kill()
         log.close()
-        raise RuntimeError(f"app.py did not answer within 90 s:\n{log_path.read_text()}")
+        raise RuntimeError(
+            f"app.py did not answer within {SERVER_START_S} s:\n{log_path.read_text()}"
+        )
     yield url
     proc.terminate()
     try:
@@ -86,18 +93,26 @@ def server_url(tmp_path_factory):
 
 
 @pytest.fixture()
-def page(browser, server_url):
-    """A fresh page on the app; every request URL is recorded in ``page.requests_seen``."""
+def fresh_page(browser, server_url):
+    """A new page in its own browser context (empty storage), not yet on the app: for tests
+    that open their own link. Every request URL is recorded in ``page.requests_seen``."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="fr-FR")
+    context.set_default_timeout(STATE_TIMEOUT_MS)
     pg = context.new_page()
     seen: list[str] = []
     pg.on("request", lambda req: seen.append(req.url))
     pg.requests_seen = seen
-    pg.goto(server_url, wait_until="networkidle")
-    pg.wait_for_function(
-        "() => { const g = document.querySelector('#map .js-plotly-plot');"
-        " return g && g.data && g.data.length > 0; }",
-        timeout=30000,
-    )
     yield pg
     context.close()
+
+
+@pytest.fixture()
+def page(fresh_page, server_url):
+    """A fresh page on the app's default view, its map drawn."""
+    fresh_page.goto(server_url, wait_until="networkidle")
+    fresh_page.wait_for_function(
+        "() => { const g = document.querySelector('#map .js-plotly-plot');"
+        " return g && g.data && g.data.length > 0; }",
+        timeout=STATE_TIMEOUT_MS,
+    )
+    return fresh_page

@@ -8,7 +8,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.package import load_department
-from tests.browser.test_dashboard import GRAPH, hide_point_layers, wait_for_trace_length
+from tests.browser.helpers import (
+    GRAPH,
+    STATE_TIMEOUT_MS,
+    hide_point_layers,
+    hover_map_at,
+    wait_for_trace_length,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +33,7 @@ def query(page) -> dict:
 def open_access(page, server_url, search: str) -> None:
     page.goto(f"{server_url}/{search}", wait_until="networkidle")
     wait_for_trace_length(page, "access", 267)
-    page.wait_for_selector("#access-figures dl", timeout=20000)
+    page.wait_for_selector("#access-figures dl", timeout=STATE_TIMEOUT_MS)
 
 
 def access_minutes(page) -> dict[str, float]:
@@ -48,9 +54,7 @@ def click_lonlat(page, lon: float, lat: float) -> None:
     )
     box = page.locator(f"{GRAPH} .maplibregl-canvas").first.bounding_box()
     x, y = box["x"] + point[0], box["y"] + point[1]
-    page.mouse.move(x - 5, y - 5)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(200)
+    hover_map_at(page, x, y)
     page.mouse.click(x, y)
 
 
@@ -59,7 +63,7 @@ def test_access_layer_figures_and_model(page, server_url):
     choose_scheme = page.locator("#scheme")
     assert choose_scheme.count() == 1
     wait_for_trace_length(page, "access", 267)
-    page.wait_for_selector("#access-figures dl", timeout=20000)
+    page.wait_for_selector("#access-figures dl", timeout=STATE_TIMEOUT_MS)
     text = page.inner_text("#access-figures")
     assert "Habitants à plus de 30 min" in text
     assert "vol d'oiseau" in text and "58 km/h" in text and "1,343" in text
@@ -70,7 +74,8 @@ def test_access_layer_figures_and_model(page, server_url):
     assert len(minutes) == 267 and all(0 <= v <= 60 for v in minutes.values())
 
 
-def test_add_a_site_by_clicking_then_suggest_and_reset(page, server_url, dep41):
+def test_add_a_site_by_clicking_then_suggest_and_reset(fresh_page, server_url, dep41):
+    page = fresh_page  # opens its own link
     open_access(page, server_url, "?dep=41&decoupage=mds_2024&acces=voiture")
     hide_point_layers(page)
     before = access_minutes(page)
@@ -91,7 +96,7 @@ def test_add_a_site_by_clicking_then_suggest_and_reset(page, server_url, dep41):
     assert "→" in page.inner_text("#access-figures")
 
     page.click("#suggest-go")
-    page.wait_for_selector("#suggest-out table tbody tr", timeout=20000)
+    page.wait_for_selector("#suggest-out table tbody tr", timeout=STATE_TIMEOUT_MS)
     rows = page.locator("#suggest-out table tbody tr")
     assert rows.count() == 3
     assert "Gain" in page.inner_text("#suggest-out")
@@ -101,7 +106,8 @@ def test_add_a_site_by_clicking_then_suggest_and_reset(page, server_url, dep41):
     wait_for_trace_length(page, "access:added", 0, key="lon")
 
 
-def test_link_restores_scenario(page, server_url):
+def test_link_restores_scenario(fresh_page, server_url):
+    page = fresh_page  # opens its own link
     open_access(page, server_url, "?dep=41&decoupage=mds_2024&acces=voiture&seuil=20&ajout=41059")
     assert page.input_value("#access-threshold") == "20"
     wait_for_trace_length(page, "access:added", 1, key="lon")
@@ -109,18 +115,20 @@ def test_link_restores_scenario(page, server_url):
     assert "Scénario" in text and "plus de 20 min" in text
 
 
-def test_bad_link_value_gets_a_french_note(page, server_url):
+def test_bad_link_value_gets_a_french_note(fresh_page, server_url):
+    page = fresh_page  # opens its own link
     page.goto(f"{server_url}/?dep=41&acces=voiture&vitesse=900", wait_until="networkidle")
-    page.wait_for_selector("#url-notes .warning", timeout=20000)
+    page.wait_for_selector("#url-notes .warning", timeout=STATE_TIMEOUT_MS)
     assert "« vitesse=900 » hors de l'intervalle 1–130" in page.inner_text("#url-notes")
 
 
-def test_link_restores_layers_and_opens_the_selected_panel(page, server_url):
+def test_link_restores_layers_and_opens_the_selected_panel(fresh_page, server_url):
+    page = fresh_page  # opens its own link
     page.goto(
         f"{server_url}/?dep=41&couches=territories,sites&sel=territory:vendome",
         wait_until="networkidle",
     )
-    page.wait_for_selector("#panel-title", timeout=20000)
+    page.wait_for_selector("#panel-title", timeout=STATE_TIMEOUT_MS)
     assert "Vendôme" in page.inner_text("#panel-title")
     checked = page.eval_on_selector_all("#layers input:checked", "els => els.map(e => e.value)")
     assert sorted(checked) == ["sites", "territories"]

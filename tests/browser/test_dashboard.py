@@ -6,42 +6,18 @@ import re
 
 import pytest
 
+from tests.browser.helpers import (
+    GRAPH,
+    STATE_TIMEOUT_MS,
+    choose,
+    hide_point_layers,
+    hover_map_at,
+    set_click_level,
+    trace_lengths,
+    wait_for_trace_length,
+)
+
 pytestmark = pytest.mark.browser
-
-GRAPH = "#map .js-plotly-plot"
-
-
-def trace_lengths(page, meta_prefix: str, key: str = "locations") -> list[int]:
-    """Length of ``key`` in every drawn trace whose meta starts with ``meta_prefix``."""
-    return page.evaluate(
-        """([sel, prefix, key]) => document.querySelector(sel).data
-            .filter(t => t.meta === prefix || String(t.meta).startsWith(prefix + ':'))
-            .map(t => (t[key] || []).length)""",
-        [GRAPH, meta_prefix, key],
-    )
-
-
-def wait_for_trace_length(page, meta: str, n: int, key: str = "locations") -> None:
-    page.wait_for_function(
-        """([sel, meta, key, n]) => { const g = document.querySelector(sel);
-              const t = g && g.data && g.data.find(t => t.meta === meta);
-              return Boolean(t) && (t[key] || []).length === n; }""",
-        arg=[GRAPH, meta, key, n],
-        timeout=20000,
-    )
-
-
-def choose(page, dropdown_id: str, text: str) -> None:
-    """Pick an option of a dcc.Dropdown: open it, search, click the first match."""
-    page.click(f"#{dropdown_id}")
-    page.fill(".dash-dropdown-search", text)
-    page.locator("[role=option]", has_text=text).first.click()
-    page.keyboard.press("Escape")
-
-
-def set_click_level(page, value: str) -> None:
-    page.locator(f'#click-level label:has(input[value="{value}"])').click()
-
 
 def test_loir_et_cher_first_paint(page):
     assert trace_lengths(page, "territories") == [5]
@@ -85,32 +61,21 @@ def test_axe_filter_changes_partners_and_actions(page):
         "(n) => { const m = document.querySelector('#actions-count').innerText.match(/\\d+/);"
         " return m && Number(m[0]) !== n; }",
         arg=before_actions,
-        timeout=20000,
+        timeout=STATE_TIMEOUT_MS,
     )
     after_actions = int(re.search(r"\d+", page.inner_text("#actions-count")).group())
-    page.wait_for_timeout(500)
+    page.wait_for_function(  # the map's partner markers follow the filter
+        """([sel, n]) => document.querySelector(sel).data
+            .filter(t => t.meta === 'partners' || String(t.meta).startsWith('partners:'))
+            .reduce((s, t) => s + (t.lon || []).length, 0) !== n""",
+        arg=[GRAPH, before_partners],
+        timeout=STATE_TIMEOUT_MS,
+    )
     after_partners = sum(trace_lengths(page, "partners", "lon"))
     assert 0 < after_actions < before_actions
     assert after_partners != before_partners
     # every listed action carries the selected axe (or one of its descendants)
     assert page.locator("#actions li.action").count() == min(after_actions, 200)
-
-
-POINT_LAYER_TOGGLES = (
-    "sites",
-    "partners:emploi",
-    "partners:iae",
-    "partners:social",
-    "partners:services",
-    "partners:autres",
-    "digital_points",
-)
-
-
-def hide_point_layers(page) -> None:
-    """Untick every point layer so a click lands on a polygon, not on the nearest marker."""
-    for value in POINT_LAYER_TOGGLES:
-        page.locator(f'#layers label:has(input[value="{value}"])').click()
 
 
 def test_click_territory_opens_panel(page):
@@ -119,15 +84,13 @@ def test_click_territory_opens_panel(page):
         "(sel) => document.querySelector(sel).data.filter(t => t.type === 'scattermap')"
         ".every(t => t.visible === false)",
         arg=GRAPH,
-        timeout=20000,
+        timeout=STATE_TIMEOUT_MS,
     )
     box = page.locator(f"{GRAPH} .maplibregl-canvas").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x - 10, y - 10)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
+    hover_map_at(page, x, y)
     page.mouse.click(x, y)
-    page.wait_for_selector("#panel-title", timeout=20000)
+    page.wait_for_selector("#panel-title", timeout=STATE_TIMEOUT_MS)
     panel = page.inner_text("#panel")
     assert "Chiffres clés" in panel
     assert "Source" in panel
@@ -136,7 +99,7 @@ def test_click_territory_opens_panel(page):
 
 def test_goto_territory_panel_shows_sourced_beneficiaries(page):
     choose(page, "goto", "Territoire : Vendôme")
-    page.wait_for_selector("#panel-title", timeout=20000)
+    page.wait_for_selector("#panel-title", timeout=STATE_TIMEOUT_MS)
     panel = page.inner_text("#panel")
     assert "Vendôme" in page.inner_text("#panel-title")
     assert "1 550" in panel.replace("\u202f", " ")
@@ -148,7 +111,7 @@ def test_no_request_leaves_loopback(page):
     set_click_level(page, "commune")
     choose(page, "departement", "Lot-et-Garonne")
     wait_for_trace_length(page, "communes:click", 319)
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")  # whatever the new map fetches has been asked
     outside = [
         u for u in page.requests_seen if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:)", u)
     ]
@@ -169,13 +132,13 @@ def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
     page.locator("[role=option]", has_text="Territoire : Romorantin").first.wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#panel-title", timeout=20000)
+    page.wait_for_selector("#panel-title", timeout=STATE_TIMEOUT_MS)
     assert "Romorantin" in page.inner_text("#panel-title")
     choose(page, "axes", "Faciliter l'accès au numérique")
     page.wait_for_function(
         "() => document.querySelectorAll('#axes .dash-dropdown-value-item, "
         "#axes [class*=value]').length > 0",
-        timeout=20000,
+        timeout=STATE_TIMEOUT_MS,
     )
     filtered = page.inner_text("#actions-count")
     page.focus("#axes-clear")
@@ -183,5 +146,5 @@ def test_keyboard_only_opens_a_panel_and_clears_the_filter(page):
     page.wait_for_function(
         "(n) => document.querySelector('#actions-count').innerText !== n",
         arg=filtered,
-        timeout=20000,
+        timeout=STATE_TIMEOUT_MS,
     )

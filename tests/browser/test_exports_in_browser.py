@@ -8,18 +8,23 @@ import zipfile
 
 import pytest
 
+from tests.browser.helpers import STATE_TIMEOUT_MS
+
 pytestmark = pytest.mark.browser
+#: A PDF or a PNG is drawn by Chromium on the server: allow twice a state wait.
+DOWNLOAD_TIMEOUT_MS = 2 * STATE_TIMEOUT_MS
 
 
 def download(page, button: str):
-    with page.expect_download(timeout=60000) as info:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
         page.click(f"#{button}")
     return info.value
 
 
-def test_pdf_and_data_downloads_of_the_selected_territory(page, server_url, tmp_path):
+def test_pdf_and_data_downloads_of_the_selected_territory(fresh_page, server_url, tmp_path):
+    page = fresh_page  # opens its own link
     page.goto(f"{server_url}/?dep=41&sel=territory:vendome&acces=voiture", wait_until="networkidle")
-    page.wait_for_selector("#panel-title", timeout=20000)
+    page.wait_for_selector("#panel-title", timeout=STATE_TIMEOUT_MS)
     pdf = download(page, "export-pdf")
     assert pdf.suggested_filename.endswith(".pdf") and "vendome" in pdf.suggested_filename
     path = tmp_path / pdf.suggested_filename
@@ -40,11 +45,12 @@ def test_pdf_and_data_downloads_of_the_selected_territory(page, server_url, tmp_
     assert "Fichier prêt" in page.inner_text("#export-status")
 
 
-def test_png_and_offline_html_downloads(page, server_url, tmp_path):
+def test_png_and_offline_html_downloads(fresh_page, server_url, tmp_path):
+    page = fresh_page  # opens its own link
     from exports.image import is_blank, png_pixels
 
     page.goto(f"{server_url}/?dep=47&acces=voiture&dest=digital", wait_until="networkidle")
-    page.wait_for_selector("#access-figures dl", timeout=20000)
+    page.wait_for_selector("#access-figures dl", timeout=STATE_TIMEOUT_MS)
     png = download(page, "export-png")
     assert png.suggested_filename.startswith("atlas_47_") and png.suggested_filename.endswith(
         ".png"

@@ -59,7 +59,17 @@ def snap41(entry41):
 
 
 @pytest.fixture(scope="session")
-def docs41(snap41, tmp_path_factory) -> dict[str, Path]:
+def kaleido_browser():
+    """One Kaleido browser for every render of the export tests (started once, not per
+    render); stopped at the end unless a test made it resident (``keep_browser_open``)."""
+    from exports import rendering
+
+    with rendering():
+        yield
+
+
+@pytest.fixture(scope="session")
+def docs41(snap41, kaleido_browser, tmp_path_factory) -> dict[str, Path]:
     """PNG, PDF and HTML of ``snap41``, written once: {extension: path}."""
     from exports import write_all
 

@@ -9,6 +9,7 @@ import pytest
 from exports.image import drawn_share, is_blank, png_pixels
 from exports.pdf import CHROMIUM_ARGS as PDF_ARGS
 from exports.snapshot import date_fr
+from tests.browser.conftest import STATE_TIMEOUT_MS
 from tests.exports.support import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ def test_png_is_a_drawn_map(docs41):
     assert len({tuple(p) for p in pixels[::40, ::40].reshape(-1, pixels.shape[2])}) > 20
 
 
-def test_resident_browser_renders_the_same_map_without_warnings(snap41):
+def test_resident_browser_renders_the_same_map_without_warnings(snap41, kaleido_browser):
     """The app keeps Kaleido's browser open: a render through it gives the map, with MathJax
     still off and no warning about per-call options."""
     import warnings
@@ -79,11 +80,13 @@ def test_pdf_is_one_page_with_name_sources_date_and_model(docs41, snap41):
     assert "--no-pdf-header-footer" in PDF_ARGS
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def offline_page(browser, docs41):
-    """The HTML map opened from its file path, every non-file request aborted and kept."""
+    """The HTML map opened from its file path, every non-file request aborted and kept
+    (opened once: the tests that share it leave its layers as they found them)."""
     attempts: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(STATE_TIMEOUT_MS)
 
     def guard(route):
         url = route.request.url
@@ -152,7 +155,7 @@ def test_html_map_tooltips_and_title_block(offline_page, snap41):
     page.mouse.move(x, y)
     # Tooltips of communes crossed on the way may linger for a moment: wait for this one.
     tip = page.locator(".leaflet-tooltip", has_text=row["nom"]).first
-    tip.wait_for(timeout=5000)
+    tip.wait_for(timeout=STATE_TIMEOUT_MS)
     text = tip.inner_text()
     assert row["nom"] in text
     assert "min" in text and "Habitants" in text

@@ -102,7 +102,7 @@ def test_hidden_count_absent_from_every_data_format(secret_dep, entry41, tmp_pat
 
 
 @pytest.mark.browser
-def test_hidden_count_absent_from_pdf_and_html(secret_dep, entry41, tmp_path):
+def test_hidden_count_absent_from_pdf_and_html(secret_dep, entry41, tmp_path, kaleido_browser):
     snap = _snapshot(secret_dep, entry41.assets)
     texts = _texts(write_all(snap, tmp_path, ("pdf", "html")))
     assert len(texts) == 2

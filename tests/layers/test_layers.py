@@ -6,7 +6,9 @@ import plotly.graph_objects as go
 import pytest
 
 from layers import DEFAULT_VISIBLE, LAYER_MODULES, TOGGLES, ViewState, build_figure, slots
-from tests.app.conftest import EXPECTED_COMMUNES
+
+#: Communes of each bundled département.
+EXPECTED_COMMUNES = {"03": 317, "41": 267, "45": 325, "47": 319, "71": 563}
 
 CODES = sorted(EXPECTED_COMMUNES)
 

@@ -10,28 +10,13 @@ Six square communes of 10 km in a row, in Lambert-93 (EPSG:2154), stored in EPSG
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 from pyproj import Transformer
 from shapely.geometry import box
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_territories.py"
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("build_territories", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_territories"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bt = _load()
+from scripts import build_territories as bt
 
 CODES = ["41001", "41002", "41003", "41004", "41005", "41006"]
 EPCI = ["200000001", "200000001", "200000002", "200000002", "200000002", None]

@@ -17,11 +17,9 @@ its delegated communes 41901 (west half) and 41003 (east half) have polygons.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import lzma
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,18 +29,7 @@ import pytest
 import shapely
 from shapely.geometry import GeometryCollection, LineString, Polygon, box
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_geo.py"
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("build_geo", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_geo"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bg = _load()
+from scripts import build_geo as bg
 
 E1, E2, E3 = "200000001", "200000002", "200000003"
 

@@ -46,7 +46,7 @@ def test_one_territory_every_format(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=600,  # a hang guard only: a loaded machine may take minutes
     )
     assert proc.returncode == 0, proc.stderr
     names = {p.name for p in out.iterdir()}
@@ -115,7 +115,7 @@ def test_bad_input_from_the_shell(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a hang guard only
     )
     assert proc.returncode == 2
     assert "Erreur" in proc.stderr
