@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from exports import Snapshot, iter_territories, rendering, write_html, write_pdf, write_png
+from exports import MapRenderer, Snapshot, iter_territories, write_html, write_pdf, write_png
 from layers import DEFAULT_VISIBLE, ViewState
 from server import registry
 from server import settings as config
@@ -33,7 +33,7 @@ HTML_BYTES = 3_000_000
 CODES = ("41", "71")
 
 
-def _snapshot(entry) -> Snapshot:
+def _snapshot(entry, renderer: MapRenderer | None = None) -> Snapshot:
     """The default scheme's first territory (the first scheme with one, for 71's CTI that
     have none listed)."""
     dep = entry.dep
@@ -42,7 +42,7 @@ def _snapshot(entry) -> Snapshot:
     code, _name = iter_territories(dep, scheme)[0]
     state = ViewState(scheme_id=scheme, access=AccessState(enabled=True))
     selection = {"type": "territory", "code": code, "scheme": scheme}
-    return Snapshot(dep, entry.assets, state, DEFAULT_VISIBLE, selection)
+    return Snapshot(dep, entry.assets, state, DEFAULT_VISIBLE, selection, renderer=renderer)
 
 
 def _timed(fn, *args) -> tuple[float, Any]:
@@ -88,11 +88,11 @@ def run() -> list[dict[str, Any]]:
             rows.append(
                 _row(f"HTML {label} (Leaflet inclus)", ms, HTML_MS, path.stat().st_size, HTML_BYTES)
             )
-        with rendering():
+        with MapRenderer().session() as renderer:
             for code in CODES:
                 entry = reg.get(code)
-                write_png(_snapshot(entry), folder / "warmup.png")
-                snap = _snapshot(entry)
+                write_png(_snapshot(entry, renderer), folder / "warmup.png")
+                snap = _snapshot(entry, renderer)
                 snap.layer_frames()
                 ms, path = _timed(write_png, snap, folder / f"{code}-batch.png")
                 rows.append(

@@ -68,10 +68,16 @@ def export(clicks, code, selection, controls):
     state = view_from_controls(controls)
     visible = tuple(controls.get("layers") or ())
     try:
-        if kind in ("png", "pdf"):
-            exports.keep_browser_open()  # the first export starts Chromium, later ones reuse it
+        renderer = registry.renderer()
+        renderer.keep_open()  # the first PNG/PDF export starts Chromium, later ones reuse it
         snapshot = exports.Snapshot(
-            entry.dep, entry.assets, state, visible, selection, access_service=entry.access
+            entry.dep,
+            entry.assets,
+            state,
+            visible,
+            selection,
+            access_service=entry.access,
+            renderer=renderer,
         )
         name, content = export_bytes(snapshot, kind)
     except exports.ExportError as exc:

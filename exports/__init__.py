@@ -16,7 +16,8 @@ and ``layers``.
 
 For a download button, write into a ``tempfile.TemporaryDirectory()`` and send the file
 (``snapshot.map_png`` gives the PNG bytes directly). A batch keeps one Kaleido browser open
-with ``with rendering(): …``. Errors are :class:`ExportError` with a French message.
+by sharing one :class:`MapRenderer` (``with renderer.session(): …``); the app keeps its
+own. Errors are :class:`ExportError` with a French message.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from exports.data import DATA_FORMATS, write_data
-from exports.image import is_blank, keep_browser_open, render_png, rendering
+from exports.image import MapRenderer, is_blank, render_png
 from exports.safety import ExportError, SecrecyError, protect_text, safe_filename
 from exports.snapshot import Snapshot, iter_territories
 
@@ -110,6 +111,7 @@ def snapshots_for_scheme(
             {"type": "territory", "code": code, "scheme": scheme or state.scheme_id},
             created=first.created if first else None,
             access_service=first.access_service if first else None,
+            renderer=first.renderer if first else None,
         )
         first = first or snap
         out.append(snap)
@@ -127,8 +129,7 @@ __all__ = [
     "map_png",
     "protect_text",
     "render_png",
-    "rendering",
-    "keep_browser_open",
+    "MapRenderer",
     "safe_filename",
     "snapshots_for_scheme",
     "write_all",

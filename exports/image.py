@@ -7,9 +7,9 @@ itself with ``mathjax=False`` — what ``plotly.io.to_image`` does, minus that n
 request, which ``plotly.io.defaults`` cannot switch off (a false value there means
 « Kaleido's default », i.e. the CDN). The map style is ``white-bg``: no tiles either.
 
-One render starts Chromium (about 1 s); :func:`rendering` keeps one Kaleido browser open
-for a batch, :func:`keep_browser_open` for the life of the process (the app). Every PNG
-is decoded (:func:`png_pixels`, zlib + numpy) and checked not to be blank before it is
+One render starts Chromium (about 1 s); a :class:`MapRenderer` keeps one Kaleido browser
+open for a batch (``with renderer.session():``) or for the life of the app (``keep_open``).
+Every PNG is decoded (:func:`png_pixels`, zlib + numpy) and checked not to be blank before it is
 written.
 """
 
@@ -33,78 +33,99 @@ MAP_WIDTH, MAP_HEIGHT, MAP_SCALE = 760, 600, 2
 #: département outline alone covers about 3 %; a failed render, 0).
 MIN_DRAWN_SHARE = 0.002
 
-#: Our use of Kaleido's process-wide browser: open inside ``rendering()`` blocks, or for the
-#: life of the process once :func:`keep_browser_open` was called (the app does).
-_SESSION = {"depth": 0, "started": False, "resident": False}
-#: Kaleido's shared server answers one caller at a time (its result queue is shared).
-_LOCK = threading.RLock()
 #: Never MathJax: without a server Kaleido would otherwise fetch it from a CDN.
-_KOPTS = {"mathjax": False}
+KALEIDO_OPTIONS = {"mathjax": False}
 
 
-def _start() -> None:
-    import kaleido
+class MapRenderer:
+    """Kaleido's Chromium as used by one owner: the app (kept open once an export asked for
+    it), a command-line batch or a test session.
 
-    if not _SESSION["started"]:
-        kaleido.start_sync_server(**_KOPTS, silence_warnings=True)
-        _SESSION["started"] = True
+    Kaleido runs one browser per process and answers one caller at a time (its result
+    queue is shared), so a process has one renderer: the app keeps its own on
+    ``app.server.extensions``. Inside :meth:`session` (or after :meth:`keep_open`) the
+    browser started by the first render is reused by the next ones; outside, each render
+    starts and stops its own browser. State lives on the instance, under its lock.
+    """
 
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._started = False
+        self._resident = False
 
-def _stop() -> None:
-    import kaleido
+    def _start(self) -> None:
+        import kaleido
 
-    with _LOCK:
-        if _SESSION["started"]:
-            kaleido.stop_sync_server(silence_warnings=True)
-            _SESSION["started"] = False
+        if not self._started:
+            kaleido.start_sync_server(**KALEIDO_OPTIONS, silence_warnings=True)
+            self._started = True
 
+    def _stop(self) -> None:
+        import kaleido
 
-@contextmanager
-def rendering() -> Iterator[None]:
-    """Keep one Kaleido browser open for every render inside the ``with`` block."""
-    with _LOCK:
-        _start()
-        _SESSION["depth"] += 1
-    try:
-        yield
-    finally:
-        with _LOCK:
-            _SESSION["depth"] -= 1
-            if _SESSION["depth"] == 0 and not _SESSION["resident"]:
-                _stop()
+        with self._lock:
+            if self._started:
+                kaleido.stop_sync_server(silence_warnings=True)
+                self._started = False
 
+    @contextmanager
+    def session(self) -> Iterator[MapRenderer]:
+        """Keep one browser open for every render inside the ``with`` block (started by
+        the first render, stopped at the end unless :meth:`keep_open` was called)."""
+        with self._lock:
+            self._depth += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and not self._resident:
+                    self._stop()
 
-def keep_browser_open() -> None:
-    """Keep the Kaleido browser open until the process exits (a server exporting often:
-    the first export starts Chromium, the next ones reuse it)."""
-    with _LOCK:
-        if not _SESSION["resident"]:
-            _SESSION["resident"] = True
-            atexit.register(_stop)
-        _start()
+    def keep_open(self) -> None:
+        """Keep the browser open until the process exits (a server exporting often: the
+        first export starts Chromium, the next ones reuse it)."""
+        with self._lock:
+            if not self._resident:
+                self._resident = True
+                atexit.register(self._stop)
+
+    def png(
+        self,
+        figure: dict,
+        width: int = MAP_WIDTH,
+        height: int = MAP_HEIGHT,
+        scale: float = MAP_SCALE,
+    ) -> bytes:
+        """PNG bytes of a Plotly figure dict (no network; raises if the result is blank)."""
+        import kaleido
+
+        opts = {"format": "png", "width": width, "height": height, "scale": scale}
+        try:
+            with self._lock, warnings.catch_warnings():
+                if self._depth or self._resident:
+                    self._start()
+                # With the server open, its own options (MathJax off) apply and Kaleido says
+                # the per-call ones are ignored; without it, these start a one-off browser.
+                warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
+                png = kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(KALEIDO_OPTIONS))
+        except Exception as exc:  # choreographer / kaleido raise their own families
+            raise ExportError(
+                f"La carte n'a pas pu être dessinée par Chromium ({type(exc).__name__} : "
+                f"{exc}). Vérifiez que Chromium est installé (apt-get install chromium)."
+            ) from exc
+        if is_blank(png):
+            raise ExportError("La carte exportée est vide (aucun élément dessiné) : export annulé.")
+        return png
 
 
 def render_png(
     figure: dict, width: int = MAP_WIDTH, height: int = MAP_HEIGHT, scale: float = MAP_SCALE
 ) -> bytes:
-    """PNG bytes of a Plotly figure dict (no network; raises if the result is blank)."""
-    import kaleido
-
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
-    try:
-        with _LOCK, warnings.catch_warnings():
-            # With the server open, its own options (MathJax off) apply and Kaleido says
-            # the per-call ones are ignored; without it, these start a one-off browser.
-            warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
-            png = kaleido.calc_fig_sync(figure, opts=opts, kopts=dict(_KOPTS))
-    except Exception as exc:  # choreographer / kaleido raise their own families
-        raise ExportError(
-            f"La carte n'a pas pu être dessinée par Chromium ({type(exc).__name__} : {exc}). "
-            "Vérifiez que Chromium est installé (apt-get install chromium)."
-        ) from exc
-    if is_blank(png):
-        raise ExportError("La carte exportée est vide (aucun élément dessiné) : export annulé.")
-    return png
+    """PNG bytes of a Plotly figure dict, drawn by a one-off browser (see :class:`MapRenderer`
+    to reuse one)."""
+    return MapRenderer().png(figure, width, height, scale)
 
 
 def png_pixels(data: bytes) -> np.ndarray:

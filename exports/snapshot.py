@@ -21,6 +21,7 @@ from core.key_figures import key_figures
 from core.plan import actions_for, node_label
 from core.secrecy import SECRECY_NOTE_FR
 from exports.access_info import AccessInfo, access_info
+from exports.image import MapRenderer
 from exports.metadata import metadata_rows, plain_text, snapshot_metadata
 from exports.safety import ExportError, check_beneficiary_frame, check_counts, safe_filename
 from exports.selection import checked_selection
@@ -92,6 +93,9 @@ class Snapshot:
     access_service
         The package's :class:`core.access.service.AccessService` (the registry entry's
         ``access``); by default a new one for this snapshot.
+    renderer
+        The :class:`exports.image.MapRenderer` drawing the map PNG (the app's, or a batch's);
+        by default a new one (a one-off browser per render).
 
     Raises
     ------
@@ -107,11 +111,14 @@ class Snapshot:
     selection: Mapping[str, Any] | None = None
     created: datetime | None = None
     access_service: AccessService | None = None
+    renderer: MapRenderer | None = None
 
     def __post_init__(self) -> None:
         dep = self.dep
         if self.access_service is None:
             object.__setattr__(self, "access_service", access_times.service_for(dep))
+        if self.renderer is None:
+            object.__setattr__(self, "renderer", MapRenderer())
         visible = tuple(dict.fromkeys(self.visible))
         unknown = [v for v in visible if v not in TOGGLES]
         if unknown:
@@ -423,9 +430,10 @@ class Snapshot:
     @cached_property
     def map_png(self) -> bytes:
         """The map as PNG bytes (drawn once by Chromium, shared by the PNG and the PDF)."""
-        from exports.image import MAP_HEIGHT, MAP_SCALE, MAP_WIDTH, render_png
+        from exports.image import MAP_HEIGHT, MAP_SCALE, MAP_WIDTH
 
-        return render_png(self.figure(MAP_WIDTH, MAP_HEIGHT), MAP_WIDTH, MAP_HEIGHT, MAP_SCALE)
+        figure = self.figure(MAP_WIDTH, MAP_HEIGHT)
+        return self.renderer.png(figure, MAP_WIDTH, MAP_HEIGHT, MAP_SCALE)
 
     # ---- metadata ---------------------------------------------------------------------
 

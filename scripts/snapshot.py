@@ -30,7 +30,6 @@ from exports import (
     ALL_FORMATS,
     ExportError,
     Snapshot,
-    rendering,
     snapshots_for_scheme,
     write_all,
 )
@@ -259,7 +258,7 @@ def run(args, reg) -> list[Path]:
     from tqdm import tqdm
 
     written: list[Path] = []
-    with rendering():
+    with snapshots[0].renderer.session():  # one browser for the whole batch
         bar = tqdm(
             snapshots,
             desc="Instantanés",

@@ -15,11 +15,14 @@ from flask import Flask, current_app
 from core.access.service import AccessService
 from core.package import Department, discover_departments, load_department
 from core.package.problems import PackageError, Problem
+from exports.image import MapRenderer
 from layers import access_times
 from layers.assets import MapAssets
 
 #: Key of the registry in ``flask.Flask.extensions``.
 EXTENSION = "atlas"
+#: Key of the app's map renderer (Kaleido's Chromium, kept open after the first export).
+RENDERER = "atlas.renderer"
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,18 @@ class Registry:
 
 
 def attach(server: Flask, registry: Registry) -> None:
-    """Keep ``registry`` on the Flask ``server`` (``create_app`` calls it once)."""
+    """Keep ``registry`` and a map renderer on the Flask ``server`` (``create_app`` calls it
+    once)."""
     server.extensions[EXTENSION] = registry
+    server.extensions[RENDERER] = MapRenderer()
+
+
+def renderer() -> MapRenderer:
+    """The map renderer of the app serving the current request (PNG and PDF exports)."""
+    try:
+        return current_app.extensions[RENDERER]
+    except KeyError:
+        raise RuntimeError("No renderer on this app: build it with app.create_app().") from None
 
 
 def current() -> Registry:

@@ -6,35 +6,14 @@ skipped locally when Chromium is missing, failing in CI (``CI=true``) as in test
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from layers import DEFAULT_VISIBLE, ViewState
-from server import registry as registry_mod
-from server import settings as config
 from tests.exports.support import HIDDEN_COUNT, SECRET_THRESHOLD, SHOWN_COUNT, WHEN
 from viewstate.state import AccessState
-
-CHROMIUM = os.environ.get("ATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-HERE = Path(__file__).resolve().parent
-
-
-def pytest_collection_modifyitems(config, items):
-    if Path(CHROMIUM).exists() or os.environ.get("CI"):
-        return
-    skip = pytest.mark.skip(reason=f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
-    for item in items:
-        if "browser" in item.keywords and HERE in Path(str(item.fspath)).parents:
-            item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def reg() -> registry_mod.Registry:
-    return registry_mod.Registry.load((config.DATA_DIR,), (config.GEO_DIR,))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +22,7 @@ def entry41(reg):
 
 
 @pytest.fixture(scope="session")
-def snap41(entry41):
+def snap41(entry41, kaleido_browser):
     """Vendôme (MDCS 2019), access times on (car, 30 min), every default layer."""
     from exports import Snapshot
 
@@ -55,17 +34,18 @@ def snap41(entry41):
         DEFAULT_VISIBLE,
         {"type": "territory", "code": "vendome", "scheme": "mdcs_2019"},
         created=WHEN,
+        renderer=kaleido_browser,
     )
 
 
 @pytest.fixture(scope="session")
 def kaleido_browser():
     """One Kaleido browser for every render of the export tests (started once, not per
-    render); stopped at the end unless a test made it resident (``keep_browser_open``)."""
-    from exports import rendering
+    render); stopped at the end unless a test made it resident (``keep_open``)."""
+    from exports import MapRenderer
 
-    with rendering():
-        yield
+    with MapRenderer().session() as renderer:
+        yield renderer
 
 
 @pytest.fixture(scope="session")

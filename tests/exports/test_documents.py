@@ -30,9 +30,9 @@ def test_resident_browser_renders_the_same_map_without_warnings(snap41, kaleido_
     still off and no warning about per-call options."""
     import warnings
 
-    from exports import keep_browser_open, map_png
+    from exports import map_png
 
-    keep_browser_open()
+    snap41.renderer.keep_open()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         first, second = map_png(snap41), map_png(snap41)

@@ -23,7 +23,7 @@ HIDDEN = number_re(HIDDEN_COUNT)
 SHOWN = number_re(SHOWN_COUNT)
 
 
-def _snapshot(secret_dep, assets, estimate: bool = False) -> Snapshot:
+def _snapshot(secret_dep, assets, estimate: bool = False, renderer=None) -> Snapshot:
     state = ViewState(
         scheme_id="mdcs_2019",
         beneficiaries_mode="count",
@@ -37,6 +37,7 @@ def _snapshot(secret_dep, assets, estimate: bool = False) -> Snapshot:
         (*DEFAULT_VISIBLE, "beneficiaries"),
         {"type": "territory", "code": "vendome", "scheme": "mdcs_2019"},
         created=WHEN,
+        renderer=renderer,
     )
 
 
@@ -103,7 +104,7 @@ def test_hidden_count_absent_from_every_data_format(secret_dep, entry41, tmp_pat
 
 @pytest.mark.browser
 def test_hidden_count_absent_from_pdf_and_html(secret_dep, entry41, tmp_path, kaleido_browser):
-    snap = _snapshot(secret_dep, entry41.assets)
+    snap = _snapshot(secret_dep, entry41.assets, renderer=kaleido_browser)
     texts = _texts(write_all(snap, tmp_path, ("pdf", "html")))
     assert len(texts) == 2
     for name, text in texts.items():

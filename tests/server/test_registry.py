@@ -23,11 +23,18 @@ def test_two_apps_in_one_process_serve_their_own_registries(reg, app):
     assert [d["code"] for d in ours["departements"]] == reg.codes()
     assert [d["code"] for d in theirs["departements"]] == ["47"]
     assert app.server.extensions[registry_mod.EXTENSION] is not only_47
+    # Each app owns its map renderer (Kaleido's browser state is not a module variable).
+    with other.server.app_context():
+        theirs_renderer = registry_mod.renderer()
+    with app.server.app_context():
+        assert registry_mod.renderer() is not theirs_renderer
 
 
 def test_the_registry_is_read_only_inside_an_app():
     with pytest.raises(RuntimeError):
         registry_mod.current()
+    with pytest.raises(RuntimeError):
+        registry_mod.renderer()
 
 
 def test_the_preferred_departement_falls_back_to_the_first_code(reg):
