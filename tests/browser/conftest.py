@@ -39,14 +39,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def pytest_collection_modifyitems(config, items):
-    """Without Chromium, browser tests are skipped locally but fail in CI (CI=true)."""
-    if Path(CHROMIUM).exists() or os.environ.get("CI"):
-        return
-    skip = pytest.mark.skip(reason=f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

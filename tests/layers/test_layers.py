@@ -8,7 +8,7 @@ import pytest
 from layers import DEFAULT_VISIBLE, LAYER_MODULES, TOGGLES, ViewState, build_figure, slots
 
 #: Communes of each bundled département.
-EXPECTED_COMMUNES = {"03": 317, "41": 267, "45": 325, "47": 319, "71": 563}
+from tests.expected import EXPECTED_COMMUNES  # noqa: E402
 
 CODES = sorted(EXPECTED_COMMUNES)
 

@@ -9,7 +9,8 @@ import pyogrio
 import pytest
 
 GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
-EXPECTED_COMMUNES = {"41": 267, "47": 319, "03": 317, "45": 325, "71": 563}
+from tests.expected import EXPECTED_COMMUNES  # noqa: E402
+
 # Cross-border EPCI (DGCL 2026 membership, as shipped in decoupage-administratif 6.0.0).
 EXPECTED_CROSSING = {
     "41": {"200070183"},
