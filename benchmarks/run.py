@@ -162,14 +162,32 @@ def dashboard() -> bool:
     return ok
 
 
+#: A package load (read, check, build frames) stays well under a second (was a test limit).
+LOAD_MS = 500
+
+
+def package_loads() -> bool:
+    """Load time of each bundled package, median of 3 (a timing, so here, not in tests)."""
+    from core.package import discover_departments, load_department
+
+    ok = True
+    for code, folder in sorted(discover_departments((config.DATA_DIR,)).items()):
+        ms, dep = timed(lambda folder=folder: load_department(folder, (config.GEO_DIR,)), 3)
+        ok &= ms < LOAD_MS
+        print(f"{code:5} {dep.name:20} {ms:7.1f} ms  (cible < {LOAD_MS} ms)")
+    return ok
+
+
 def main() -> int:
     """Every section in one run; exit 1 when any target is missed."""
     import access_bench
     import exports_bench
     import roads_bench
 
-    print("== Tableau de bord ==")
-    ok = dashboard()
+    print("== Chargement des paquets ==")
+    ok = package_loads()
+    print("\n== Tableau de bord ==")
+    ok &= dashboard()
     print("\n== Temps d'accès (vol d'oiseau, scénarios) ==")
     ok &= access_bench.main() == 0
     print("\n== Réseau routier ==")
