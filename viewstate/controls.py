@@ -38,8 +38,6 @@ ACCESS_KEYS = (
     "access_show",
     "scenario",
 )
-DEFAULT_THRESHOLD_MIN = 30.0
-
 Controls = Mapping[str, Any]
 
 
@@ -71,7 +69,7 @@ def access_from_controls(controls: Controls) -> AccessState:
         speed_kmh=_number(controls.get("access_speed")),
         detour=_number(controls.get("access_detour")),
         terminal_min=_number(controls.get("access_terminal")),
-        threshold=_number(controls.get("access_threshold")) or DEFAULT_THRESHOLD_MIN,
+        threshold=_number(controls.get("access_threshold")) or AccessState().threshold,
         destinations=tuple(controls.get("access_dest") or ()),
         day=None if day in (None, "any") else int(day),
         added=tuple(scenario.get("added", ())),

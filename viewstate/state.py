@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core import terms
+from core.access.params import DEFAULT_THRESHOLD_MIN
 
 BENEFICIARY_MODES = terms.BENEFICIARY_MODES.codes
 CLICK_LEVELS = terms.CLICK_LEVELS.codes
@@ -79,17 +80,17 @@ class AccessState:
     """
 
     enabled: bool = False
-    mode: str = "car"
-    engine: str = "straight_line"
+    mode: str = terms.TRAVEL_MODES.default
+    engine: str = terms.ENGINES.default
     speed_kmh: float | None = None
     detour: float | None = None
     terminal_min: float | None = None
-    threshold: float = 30.0
+    threshold: float = float(DEFAULT_THRESHOLD_MIN)
     destinations: tuple[str, ...] = ("sites",)
     day: int | None = None
     added: tuple[str, ...] = field(default_factory=tuple)
     removed: tuple[str, ...] = field(default_factory=tuple)
-    show: str = "minutes"
+    show: str = terms.ACCESS_SHOWS.default
 
     def __post_init__(self) -> None:
         if self.mode not in ACCESS_MODES:
