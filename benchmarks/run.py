@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from app import create_app
-from callbacks.map_figure import switch_departement, update_view
+from callbacks.map_figure import switch_department, update_view
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
 from server import registry
 from server import settings as config
@@ -34,7 +34,11 @@ ACCESS_KEYS = ("access_on", "access_mode", "access_engine", "access_threshold", 
 ACCESS_KEYS += ("access_day", "access_speed", "access_detour", "access_terminal", "access_show")
 ACCESS_ON = (["on"], "car", "straight_line", 30, ["sites", "digital"], "any", None, None, None)
 ACCESS_OFF = ([], "car", "straight_line", 30, ["sites"], "any", None, None, None)
-MAP_CONTROLS = {"benef_mode": "rate", "benef_estimate": [], "click_level": "territory"}
+MAP_CONTROLS = {
+    "beneficiaries_mode": "rate",
+    "beneficiaries_estimate": [],
+    "click_level": "territory",
+}
 
 
 def controls(scheme, axes, visible, access, scenario) -> dict:
@@ -42,6 +46,7 @@ def controls(scheme, axes, visible, access, scenario) -> dict:
     values = dict(zip(ACCESS_KEYS, (*access, "minutes"), strict=True))
     grouped = {"scheme": scheme, "axes": axes, "layers": visible, "map_style": "white-bg"}
     return {**grouped, **MAP_CONTROLS, **values, "scenario": scenario}
+
 
 SWITCH_MS, FILTER_MS, MAX_BYTES = 150, 150, 300_000
 
@@ -75,7 +80,7 @@ def measure_switch(rows: list, code: str, entry, visible: list[str]) -> bool:
 
     def switch():
         grouped = {"layers": visible, **MAP_CONTROLS, "map_style": "white-bg"}
-        out = switch_departement(code=code, controls=grouped)
+        out = switch_department(code=code, controls=grouped)
         return payload(list(out.values()))
 
     def switch_naive():

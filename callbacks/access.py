@@ -151,7 +151,7 @@ def mode_defaults(mode, _n):
     output=Output(ids.URL, "search"),
     inputs=dict(
         code=Input(ids.DEPARTEMENT, "value"),
-        controls=ctl.inputs("scheme", "axes", *ACCESS_KEYS, "layers", "benef_mode"),
+        controls=ctl.inputs("scheme", "axes", *ACCESS_KEYS, "layers", "beneficiaries_mode"),
         selection=Input(ids.SELECTION, "data"),
     ),
     state=dict(current=State(ids.URL, "search")),

@@ -50,7 +50,7 @@ def export_bytes(snapshot, kind: str) -> tuple[str, bytes]:
         code=State(ids.DEPARTEMENT, "value"),
         selection=State(ids.SELECTION, "data"),
         controls=ctl.states(
-            "scheme", "axes", "layers", "benef_mode", "benef_estimate", *ACCESS_KEYS
+            "scheme", "axes", "layers", "beneficiaries_mode", "beneficiaries_estimate", *ACCESS_KEYS
         ),
     ),
     prevent_initial_call=True,

@@ -6,7 +6,7 @@ from dash import Input, Output, Patch, State, callback, no_update
 
 from layers import ViewState, access_meta, build_figure, is_visible, slots
 from layers import access_times as access_layer
-from layers import beneficiaries as benef_layer
+from layers import beneficiaries as beneficiaries_layer
 from layers import communes as communes_layer
 from layers import digital_points as digital_layer
 from layers import epci as epci_layer
@@ -36,8 +36,8 @@ DEFAULT_STYLE = "white-bg"
     state=dict(
         controls=ctl.states(
             "layers",
-            "benef_mode",
-            "benef_estimate",
+            "beneficiaries_mode",
+            "beneficiaries_estimate",
             "click_level",
             "map_style",
             *ctl.ACCESS_PARAMS,
@@ -45,7 +45,7 @@ DEFAULT_STYLE = "white-bg"
     ),
     prevent_initial_call=True,
 )
-def switch_departement(code, controls):
+def switch_department(code, controls):
     """Draw the newly selected département (the only callback sending whole geometries).
 
     Other writers of the figure: :func:`update_view` (patches) and
@@ -119,7 +119,7 @@ def markers_patch(patch: Patch, meta: dict, dep, state: ViewState) -> None:
 
 
 @callback(
-    # Both also written by switch_departement (new département); the figure also by
+    # Both also written by switch_department (new département); the figure also by
     # presentation.present (framing of a slide).
     output=dict(
         figure=Output(ids.MAP, "figure", allow_duplicate=True),
@@ -176,10 +176,10 @@ def visibility_patch(patch: Patch, meta: dict, shown: list[str], access_on: bool
         patch["layout"]["map"]["layers"][index]["visible"] = is_visible(m, shown)
 
 
-def benef_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
+def beneficiaries_patch(patch: Patch, meta: dict, dep, assets, state: ViewState) -> None:
     """The beneficiaries trace follows its display (rate or count, estimate)."""
-    index = slots(meta, benef_layer.LAYER_ID)[0]
-    trace = benef_layer.traces(dep, assets, state)[0]
+    index = slots(meta, beneficiaries_layer.LAYER_ID)[0]
+    trace = beneficiaries_layer.traces(dep, assets, state)[0]
     for key, value in trace.items():
         if key != "visible":
             patch["data"][index][key] = value
@@ -217,7 +217,7 @@ def view_patch(
         new["visible"] = shown
     benef = [state.beneficiaries_mode, state.beneficiaries_estimate]
     if benef != meta["benef"]:
-        benef_patch(patch, meta, dep, assets, state)
+        beneficiaries_patch(patch, meta, dep, assets, state)
         new["benef"] = benef
     if state.click_level != meta["click"]:
         click_patch(patch, meta, dep, assets, state)
@@ -237,4 +237,4 @@ def view_patch(
     return patch, new
 
 
-__all__ = ["switch_departement", "update_view", "view_patch"]
+__all__ = ["switch_department", "update_view", "view_patch"]

@@ -28,7 +28,7 @@ def list_actions(axes, code):
 
 
 @callback(
-    # Also written by map_figure.switch_departement (a new département clears the filter).
+    # Also written by map_figure.switch_department (a new département clears the filter).
     Output(ids.AXES, "value", allow_duplicate=True),
     Input(ids.AXES_CLEAR, "n_clicks"),
     prevent_initial_call=True,
@@ -44,7 +44,9 @@ def clear_axes(_n_clicks):
         caption=Output(ids.CAPTION, "children"),
         goto=Output(ids.GOTO, "options"),
     ),
-    inputs=dict(controls=ctl.inputs("scheme", "layers", "benef_mode", "benef_estimate")),
+    inputs=dict(
+        controls=ctl.inputs("scheme", "layers", "beneficiaries_mode", "beneficiaries_estimate")
+    ),
     state=dict(code=State(ids.DEPARTEMENT, "value")),
     prevent_initial_call=True,
 )
@@ -73,7 +75,7 @@ def known_scheme(dep, controls) -> str:
     inputs=dict(
         tab=Input(ids.TABS, "value"),
         controls=ctl.inputs(
-            "scheme", "axes", "layers", "benef_mode", "benef_estimate", *ACCESS_KEYS
+            "scheme", "axes", "layers", "beneficiaries_mode", "beneficiaries_estimate", *ACCESS_KEYS
         ),
     ),
     state=dict(code=State(ids.DEPARTEMENT, "value")),

@@ -26,7 +26,7 @@ from exports.metadata import metadata_rows, plain_text, snapshot_metadata
 from exports.safety import ExportError, check_beneficiary_frame, check_counts, safe_filename
 from exports.selection import checked_selection
 from layers import DEFAULT_VISIBLE, TOGGLES, ViewState, access_times, build_figure
-from layers import beneficiaries as benef_layer
+from layers import beneficiaries as beneficiaries_layer
 from layers import territories as terr_layer
 from layers.assets import MapAssets
 from layers.polygons import line_layer
@@ -239,11 +239,11 @@ class Snapshot:
         """Key figures of the selected unit (secrecy applied, re-checked)."""
         kind, code, scheme = self.unit
         figures = key_figures(self.dep, kind, code, scheme_id=scheme)
-        benef_labels = set(self.dep.beneficiaries["label"].dropna().astype(str))
+        beneficiary_labels = set(self.dep.beneficiaries["label"].dropna().astype(str))
         counts = [
             f["value"]
             for f in figures
-            if f.get("unit") == "personnes" and f.get("label") in benef_labels
+            if f.get("unit") == "personnes" and f.get("label") in beneficiary_labels
         ]
         check_counts(counts, self.dep.secrecy_threshold, "les chiffres clés")
         return figures
@@ -346,7 +346,7 @@ class Snapshot:
                 + "."
             )
         if "beneficiaries" in self.visible:
-            caption = benef_layer.caption(dep, self.state)
+            caption = beneficiaries_layer.caption(dep, self.state)
             out.append(f"Bénéficiaires : {caption.rstrip('.')}.")
             frame = self.layer_frames().get("beneficiaries")
             if frame is not None and "method_fr" in frame.columns and len(frame):

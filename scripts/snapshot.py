@@ -40,7 +40,7 @@ from viewstate.url import UrlView, parse_query, view_state_of
 
 BAD_INPUT = 2
 #: ``--beneficiaires``: the URL values of core.terms, plus the labelled commune estimate.
-BENEF_CHOICES = {
+BENEFICIARIES_CHOICES = {
     **{url: (code, False) for url, code in terms.BENEFICIARY_MODES.from_url().items()},
     "estimation": ("rate", True),
 }
@@ -118,7 +118,7 @@ def _apply_link(args) -> None:
     """Fill the options left out from an app link (``--lien``); explicit options win."""
     args.selection = None
     args.link_access = None
-    args.link_benef = "rate"
+    args.link_beneficiaries = "rate"
     if args.lien:
         query = urlsplit(args.lien).query if "?" in args.lien else args.lien
         view, notes = parse_query(query)
@@ -138,7 +138,7 @@ def _apply_link(args) -> None:
             else:
                 args.selection = {"type": kind, "code": code}
         args.link_access = view.access
-        args.link_benef = view.benef_mode
+        args.link_beneficiaries = view.beneficiaries_mode
     if not args.departement:
         raise UsageError("Indiquez le département (--departement 41) ou un lien (--lien).")
 
@@ -209,16 +209,16 @@ def _state(args, dep) -> tuple[ViewState, tuple[str, ...]]:
     axes = _axes(args, dep)
     url = _access_url(args)
     visible = _visible(args)
-    mode, estimate = args.link_benef, False
+    mode, estimate = args.link_beneficiaries, False
     if args.beneficiaires:
-        if args.beneficiaires not in BENEF_CHOICES:
+        if args.beneficiaires not in BENEFICIARIES_CHOICES:
             raise UsageError(
                 f"Option --beneficiaires « {args.beneficiaires} » inconnu : "
-                f"{', '.join(BENEF_CHOICES)}."
+                f"{', '.join(BENEFICIARIES_CHOICES)}."
             )
-        mode, estimate = BENEF_CHOICES[args.beneficiaires]
+        mode, estimate = BENEFICIARIES_CHOICES[args.beneficiaires]
         visible = (*visible, "beneficiaries") if "beneficiaries" not in visible else visible
-    return view_state_of(replace(url, benef_mode=mode), scheme, axes, estimate), visible
+    return view_state_of(replace(url, beneficiaries_mode=mode), scheme, axes, estimate), visible
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 
 from core.terms import BENEFICIARY_MODES
 from layers import LAYERS, ViewState
-from layers import beneficiaries as benef_layer
+from layers import beneficiaries as beneficiaries_layer
 from layers.geojson import feature_collection, json_safe, points_collection
 from server import registry
 from viewstate.url import parse_query, view_state_of
@@ -88,7 +88,7 @@ def view_from_request(code: str, dep) -> ViewState | Response:
             " ".join(n.replace("Lien : ", "Paramètre ").split(" ; ")[0] + "." for n in notes), 400
         )
     estimate = request.args.get("estimate") == "1"
-    return view_state_of(replace(url, benef_mode=mode), scheme, axes, estimate)
+    return view_state_of(replace(url, beneficiaries_mode=mode), scheme, axes, estimate)
 
 
 def _collection(layer: str, entry, state: ViewState) -> tuple[dict | None, dict]:
@@ -189,12 +189,12 @@ def _access(dep, service, state) -> tuple[dict | None, dict]:
 
 def _beneficiaries(dep, assets, state) -> dict:
     """Beneficiary units with their geometry, counts already suppressed."""
-    data = benef_layer.frame(dep, state)
+    data = beneficiaries_layer.frame(dep, state)
     if data.empty:
         return {"type": "FeatureCollection", "features": []}
     level = str(data["level"].iloc[0])
     scheme = data["scheme_id"].iloc[0] if "scheme_id" in data.columns else None
-    source = benef_layer._geojson(dep, assets, level, scheme)
+    source = beneficiaries_layer._geojson(dep, assets, level, scheme)
     geometry = {f.get("id"): f["geometry"] for f in source["features"]}
     if level == "departement":
         geometry = {str(data["code"].iloc[0]): source["features"][0]["geometry"]}

@@ -45,7 +45,7 @@ def department_page(registry, search: str | None, presentation: dict | None = No
     return serve_layout(registry, code, url, notes, presentation)
 
 
-def _departement_control(registry, code: str) -> html.Div:
+def _department_control(registry, code: str) -> html.Div:
     return control(
         labels.DEPARTEMENT,
         dcc.Dropdown(
@@ -106,7 +106,7 @@ def _plan_controls(dep, scheme: str, axes: tuple[str, ...]) -> list[html.Div]:
     ]
 
 
-def _display_controls(visible: tuple[str, ...], benef_mode: str) -> list[html.Fieldset]:
+def _display_controls(visible: tuple[str, ...], beneficiaries_mode: str) -> list[html.Fieldset]:
     """Layers, beneficiaries display, click level and base map."""
     return [
         html.Fieldset(
@@ -122,15 +122,17 @@ def _display_controls(visible: tuple[str, ...], benef_mode: str) -> list[html.Fi
         ),
         html.Fieldset(
             [
-                html.Legend(labels.BENEF),
+                html.Legend(labels.BENEFICIARIES),
                 dcc.RadioItems(
-                    id=ids.BENEF_MODE,
-                    options=[{"label": v, "value": k} for k, v in labels.BENEF_MODES.items()],
-                    value=benef_mode,
+                    id=ids.BENEFICIARIES_MODE,
+                    options=[
+                        {"label": v, "value": k} for k, v in labels.BENEFICIARIES_MODES.items()
+                    ],
+                    value=beneficiaries_mode,
                 ),
                 dcc.Checklist(
-                    id=ids.BENEF_ESTIMATE,
-                    options=[{"label": labels.BENEF_ESTIMATE, "value": "estimate"}],
+                    id=ids.BENEFICIARIES_ESTIMATE,
+                    options=[{"label": labels.BENEFICIARIES_ESTIMATE, "value": "estimate"}],
                     value=[],
                 ),
             ]
@@ -357,10 +359,10 @@ def serve_layout(
     )
     sidebar = html.Aside(
         [
-            _departement_control(registry, code),
+            _department_control(registry, code),
             *_plan_controls(dep, scheme, axes),
             access_controls(dep, url.access),
-            *_display_controls(visible, url.benef_mode),
+            *_display_controls(visible, url.beneficiaries_mode),
             saved_views_fieldset(presentation),
         ],
         className="sidebar",

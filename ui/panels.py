@@ -13,7 +13,7 @@ from dash import html
 from core.key_figures import key_figures
 from core.plan import actions_for
 from layers import LAYERS
-from layers import beneficiaries as benef_layer
+from layers import beneficiaries as beneficiaries_layer
 from layers import territories as terr_layer
 from layers.formatting import fmt_count, fmt_float, fmt_int, is_missing
 from layers.points import precision_note
@@ -290,7 +290,7 @@ def legend(dep, state, visible: Iterable[str]) -> html.Div:
         )
     )
     if "beneficiaries" in shown:
-        parts.append(html.P(benef_layer.caption(dep, state), className="note"))
+        parts.append(html.P(beneficiaries_layer.caption(dep, state), className="note"))
     parts.append(
         html.P(
             "Points localisés à la commune : position approximative (centre "
@@ -319,9 +319,9 @@ def _territories_table(dep, state) -> html.Table:
 
 
 def _beneficiaries_table(dep, state) -> html.Table:
-    b = benef_layer.frame(dep, state)
+    b = beneficiaries_layer.frame(dep, state)
     return _table(
-        benef_layer.caption(dep, state),
+        beneficiaries_layer.caption(dep, state),
         ["Unité", "Effectif", "Pour 1 000 hab.", "Année"],
         [
             [r.name, fmt_count(r.count, dep.secrecy_threshold), fmt_float(r.per_1000), r.year]

@@ -19,8 +19,8 @@ VIEW_KEYS = (
     "scheme",
     "axes",
     "layers",
-    "benef_mode",
-    "benef_estimate",
+    "beneficiaries_mode",
+    "beneficiaries_estimate",
     "click_level",
     "map_style",
 )
@@ -93,8 +93,8 @@ def view_from_controls(controls: Controls, default_scheme: str | None = None) ->
     return ViewState(
         scheme_id=controls.get("scheme") or default_scheme or None,
         axes=tuple(controls.get("axes") or ()),
-        beneficiaries_mode=_choice(controls.get("benef_mode"), terms.BENEFICIARY_MODES),
-        beneficiaries_estimate="estimate" in (controls.get("benef_estimate") or ()),
+        beneficiaries_mode=_choice(controls.get("beneficiaries_mode"), terms.BENEFICIARY_MODES),
+        beneficiaries_estimate="estimate" in (controls.get("beneficiaries_estimate") or ()),
         click_level=_choice(controls.get("click_level"), terms.CLICK_LEVELS),
         access=access_from_controls(controls) if has_access else AccessState(),
     )
@@ -111,5 +111,5 @@ def url_view_from_controls(
         access=access_from_controls(controls),
         layers=tuple(controls.get("layers") or ()),
         selection=(selection["type"], selection["code"]) if selection else None,
-        benef_mode=_choice(controls.get("benef_mode"), terms.BENEFICIARY_MODES),
+        beneficiaries_mode=_choice(controls.get("beneficiaries_mode"), terms.BENEFICIARY_MODES),
     )

@@ -20,7 +20,7 @@ from viewstate.state import AccessState, ViewState
 MODES_FR = terms.TRAVEL_MODES.from_url()
 ENGINES_FR = terms.ENGINES.from_url()
 SHOW_FR = terms.ACCESS_SHOWS.from_url()
-BENEF_FR = terms.BENEFICIARY_MODES.from_url()
+BENEFICIARIES_FR = terms.BENEFICIARY_MODES.from_url()
 DAYS = terms.DAYS_FR
 #: Bounds accepted from a link (the access panel validates the same ranges).
 NUMBER_RANGES = {
@@ -54,7 +54,7 @@ class UrlView:
     access: AccessState = field(default_factory=AccessState)
     layers: tuple[str, ...] | None = None
     selection: tuple[str, str] | None = None  # (type, code)
-    benef_mode: str = "rate"
+    beneficiaries_mode: str = "rate"
     framing: Framing | None = None  # (lon, lat, zoom) of the map centre
 
 
@@ -66,7 +66,7 @@ def view_state_of(
     return ViewState(
         scheme_id=scheme_id,
         axes=tuple(axes),
-        beneficiaries_mode=url.benef_mode,
+        beneficiaries_mode=url.beneficiaries_mode,
         beneficiaries_estimate=estimate,
         access=url.access,
     )
@@ -162,8 +162,8 @@ def _selection(query: Mapping[str, str], notes: list[str]) -> tuple[str, str] | 
     return None
 
 
-def _benef_mode(query: Mapping[str, str], notes: list[str]) -> str:
-    benef = BENEF_FR.get(query.get("benef", "taux"))
+def _beneficiaries_mode(query: Mapping[str, str], notes: list[str]) -> str:
+    benef = BENEFICIARIES_FR.get(query.get("benef", "taux"))
     if benef is None:
         notes.append(f"Lien : bénéficiaires « {query['benef']} » inconnu ; taux utilisé.")
         return terms.BENEFICIARY_MODES.default
@@ -176,7 +176,7 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
     notes: list[str] = []
     access = {**_access_mode(query, notes), **_access_params(query, notes)}
     selection = _selection(query, notes)
-    benef = _benef_mode(query, notes)
+    beneficiaries_mode = _beneficiaries_mode(query, notes)
     framing = parse_framing(query["carte"], notes) if "carte" in query else None
     view = UrlView(
         code=query.get("dep") or None,
@@ -185,7 +185,7 @@ def parse_query(search: str | None) -> tuple[UrlView, list[str]]:
         access=replace(AccessState(), **access),
         layers=_list(query["couches"]) if "couches" in query else None,
         selection=selection,
-        benef_mode=benef,
+        beneficiaries_mode=beneficiaries_mode,
         framing=framing,
     )
     return view, notes
@@ -247,8 +247,8 @@ def format_query(view: UrlView) -> str:
         params["axes"] = ",".join(view.axes)
     if view.layers is not None:
         params["couches"] = ",".join(view.layers)
-    if view.benef_mode != terms.BENEFICIARY_MODES.default:
-        params["benef"] = terms.BENEFICIARY_MODES.to_url()[view.benef_mode]
+    if view.beneficiaries_mode != terms.BENEFICIARY_MODES.default:
+        params["benef"] = terms.BENEFICIARY_MODES.to_url()[view.beneficiaries_mode]
     if view.selection:
         params["sel"] = ":".join(view.selection)
     params.update(_access_params_query(view.access))

@@ -43,7 +43,7 @@ def test_loir_et_cher_first_paint(page):
         ("71", "Saône-et-Loire", 563),
     ],
 )
-def test_switch_departement(page, code, name, n):
+def test_switch_department(page, code, name, n):
     set_click_level(page, "commune")
     wait_for_trace_length(page, "communes:click", 267)
     choose(page, "departement", name)

@@ -7,7 +7,7 @@ import re
 import orjson
 import plotly
 
-from callbacks.map_figure import switch_departement, view_patch
+from callbacks.map_figure import switch_department, view_patch
 from callbacks.selection import selection_from_click, selection_from_goto, show_panel
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
 from viewstate.controls import view_from_controls
@@ -47,9 +47,13 @@ def test_no_change_no_patch(reg):
     assert patch.to_plotly_json()["operations"] == []
 
 
-def test_switch_departement_resets_view(reg, app_context):
-    controls = {"layers": list(DEFAULT_VISIBLE), "benef_mode": "rate", "map_style": "white-bg"}
-    out = switch_departement(code="47", controls=controls)
+def test_switch_department_resets_view(reg, app_context):
+    controls = {
+        "layers": list(DEFAULT_VISIBLE),
+        "beneficiaries_mode": "rate",
+        "map_style": "white-bg",
+    }
+    out = switch_department(code="47", controls=controls)
     meta, scheme, axes, title = out["meta"], out["scheme"], out["axes"], out["plan_title"]
     assert meta["departement"] == "47"
     assert scheme == reg.get("47").dep.default_scheme

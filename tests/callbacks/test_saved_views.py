@@ -50,7 +50,7 @@ def test_a_link_with_framing_draws_the_map_there(reg):
 
 def _write_url_args(page, search) -> dict:
     """The grouped inputs Dash gives ``write_url`` on ``page``."""
-    keys = ("scheme", "axes", *ACCESS_KEYS, "layers", "benef_mode")
+    keys = ("scheme", "axes", *ACCESS_KEYS, "layers", "beneficiaries_mode")
     controls = {}
     for key in keys:
         component_id, prop = ctl.CONTROL_PROPS[key]

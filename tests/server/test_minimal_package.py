@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from app import create_app
-from callbacks.map_figure import switch_departement
+from callbacks.map_figure import switch_department
 from layers import DEFAULT_VISIBLE, ViewState, build_figure
 from server import registry as registry_mod
 from server import settings as config
@@ -58,7 +58,11 @@ def test_minimal_package_serves_map_api_and_page(tmp_path, app):  # the session 
     assert client.get("/_dash-layout").status_code == 200
     body = client.get("/api/departements").get_json()
     assert body["departements"][0]["n_communes"] == 267
-    controls = {"layers": list(DEFAULT_VISIBLE), "benef_mode": "rate", "map_style": "white-bg"}
+    controls = {
+        "layers": list(DEFAULT_VISIBLE),
+        "beneficiaries_mode": "rate",
+        "map_style": "white-bg",
+    }
     with minimal.server.test_request_context():
-        out = switch_departement(code="41", controls=controls)
+        out = switch_department(code="41", controls=controls)
     assert out["meta"]["departement"] == "41"

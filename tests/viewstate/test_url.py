@@ -70,7 +70,7 @@ def test_layers_selection_and_beneficiaries_round_trip():
         code="41",
         layers=("territories", "beneficiaries"),
         selection=("territory", "vendome"),
-        benef_mode="count",
+        beneficiaries_mode="count",
     )
     query = format_query(view)
     assert "couches=territories,beneficiaries" in query
