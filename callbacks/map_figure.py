@@ -61,7 +61,7 @@ def switch_department(code, controls):
     state = view_from_controls({**controls, "scheme": dep.default_scheme, "axes": ()})
     style = controls.get("map_style") or DEFAULT_STYLE
     visible = controls.get("layers") or ()
-    access = entry.access.view_for(state)
+    access = entry.access.shown_view(state)
     figure = build_figure(dep, entry.assets, state, visible, style, access=access)
     return dict(
         figure=figure,
@@ -232,7 +232,7 @@ def view_patch(
     new_access.pop("drawn")
     context_changed = state.scheme_id != old_scheme or sorted(state.axes) != old_axes
     if new_access != old_access or (state.access.enabled and context_changed):
-        drawn = access_patch(patch, meta, dep, assets, state, entry.access.view_for(state))
+        drawn = access_patch(patch, meta, dep, assets, state, entry.access.shown_view(state))
     new["access"] = {**new_access, "drawn": drawn}
     return patch, new
 

@@ -398,7 +398,7 @@ class Snapshot:
         with the selected unit outlined in black."""
         from layers import view_for_bounds
 
-        view = self.access_service.view_for(self.state)
+        view = self.access_service.shown_view(self.state)
         fig = build_figure(self.dep, self.assets, self.state, self.visible, "white-bg", access=view)
         centre, zoom = view_for_bounds(self.assets.bounds, width, height)
         layout = fig["layout"]

@@ -320,7 +320,7 @@ def _stores(figure: dict, selection, access, presentation: dict | None) -> list[
 
 def _figure(entry, state: ViewState, visible, url: UrlView) -> dict:
     """The map figure, framed as the link asks (``carte=``) or on the département."""
-    access = entry.access.view_for(state)
+    access = entry.access.shown_view(state)
     figure = build_figure(entry.dep, entry.assets, state, visible, access=access)
     if url.framing is not None:
         lon, lat, zoom = url.framing

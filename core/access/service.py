@@ -267,6 +267,11 @@ class AccessService:
         """:meth:`view` of a whole view state (its scheme, axes and access state)."""
         return self.view(state.scheme_id, state.axes, state.access)
 
+    def shown_view(self, state: ViewParams) -> AccessView | None:
+        """The view the map draws: computed only while the access layer is on (``None``
+        otherwise, so a page drawn without access times computes none)."""
+        return self.view_for(state) if state.access.enabled else None
+
     def frame(self, state: ViewParams) -> pd.DataFrame:
         """One row per commune: minutes to the nearest destination, its name, and the gain."""
         v = self.view_for(state)
