@@ -18,8 +18,8 @@ def create_app(
     """Build the app for ``settings`` (packages loaded once, here, read-only afterwards)."""
     settings = settings or config.Settings()
     reg = reg or registry.Registry.load(settings.data_dirs, settings.geo_dirs)
-    if not reg.entries:
-        problems = "\n".join(str(p) for f in reg.failures.values() for p in f.problems)
+    if not reg.codes():
+        problems = "\n".join(str(p) for f in reg.broken() for p in f.problems)
         raise SystemExit("Aucun paquet départemental n'a pu être chargé.\n" + problems)
     app = Dash(
         __name__,
@@ -44,19 +44,19 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings)
     with app.server.app_context():
         reg = registry.current()
-    if settings.departement not in reg.entries:
+    if not reg.has(settings.departement):
         print(
             f"Département « {settings.departement} » non disponible ; "
             f"disponibles : {', '.join(reg.codes())}.",
             file=sys.stderr,
         )
-    for failure in reg.failures.values():
+    for failure in reg.broken():
         print(f"Paquet {failure.code} non chargé :", file=sys.stderr)
         for problem in failure.problems:
             print(f"  - {problem}", file=sys.stderr)
     print(
         f"Atlas de l'insertion : http://{settings.host}:{settings.port}/ "
-        f"({len(reg.entries)} départements)"
+        f"({len(reg.codes())} départements)"
     )
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
 

@@ -24,7 +24,7 @@ ACCESS_CONTEXT = ("scheme", "axes", *ACCESS_KEYS)
 
 def _entry(code):
     reg = registry.current()
-    return reg.get(code) if code in reg.entries else None
+    return reg.get(code) if reg.has(code) else None
 
 
 @callback(

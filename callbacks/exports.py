@@ -62,7 +62,7 @@ def export(clicks, code, selection, controls):
 
     reg = registry.current()
     kind = BUTTONS.get(ctx.triggered_id)
-    if kind is None or code not in reg.entries:
+    if kind is None or not reg.has(code):
         return dict(download=no_update, status=no_update)
     entry = reg.get(code)
     state = view_from_controls(controls)

@@ -54,7 +54,7 @@ def switch_department(code, controls):
     ``callbacks.access.update_scenario``).
     """
     reg = registry.current()
-    if code not in reg.entries:
+    if not reg.has(code):
         return dict.fromkeys(SWITCH_OUTPUTS, no_update)
     entry = reg.get(code)
     dep = entry.dep
@@ -133,7 +133,7 @@ def update_view(controls, code, meta):
     """Patch only what differs between the drawn figure (``meta``) and the controls."""
     reg = registry.current()
     unchanged = dict(figure=no_update, meta=no_update)
-    if code not in reg.entries or not meta or meta.get("departement") != code:
+    if not reg.has(code) or not meta or meta.get("departement") != code:
         return unchanged
     entry = reg.get(code)
     state = view_from_controls(controls, entry.dep.default_scheme)

@@ -20,7 +20,7 @@ from viewstate.controls import ACCESS_KEYS, view_from_controls
 def list_actions(axes, code):
     """The plan's actions matching the axe filter."""
     reg = registry.current()
-    if code not in reg.entries:
+    if not reg.has(code):
         return no_update, no_update
     dep = reg.get(code).dep
     actions = actions_for(dep, axes or [])
@@ -53,7 +53,7 @@ def clear_axes(_n_clicks):
 def update_legend(controls, code):
     """Legend, caption and jump list follow the scheme and layers."""
     reg = registry.current()
-    if code not in reg.entries:
+    if not reg.has(code):
         return dict(legend=no_update, caption=no_update, goto=no_update)
     dep = reg.get(code).dep
     state = view_from_controls({**controls, "scheme": known_scheme(dep, controls)})
@@ -83,7 +83,7 @@ def known_scheme(dep, controls) -> str:
 def table(tab, controls, code):
     """Tables of what the map shows, built only while the table tab is open."""
     reg = registry.current()
-    if tab != "table" or code not in reg.entries:
+    if tab != "table" or not reg.has(code):
         return no_update
     dep, service = reg.get(code).dep, reg.get(code).access
     state = view_from_controls({**controls, "scheme": known_scheme(dep, controls)})
@@ -105,9 +105,9 @@ def table(tab, controls, code):
 def quality_and_sources(tab, code):
     """Data-quality and sources tabs, built when opened (not sent with every switch)."""
     reg = registry.current()
-    if code in reg.failures:
-        return panels.failure_view(reg.failures[code]), no_update
-    if tab not in ("quality", "sources") or code not in reg.entries:
+    if (failure := reg.failure(code)) is not None:
+        return panels.failure_view(failure), no_update
+    if tab not in ("quality", "sources") or not reg.has(code):
         return no_update, no_update
     dep = reg.get(code).dep
     if tab == "quality":

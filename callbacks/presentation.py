@@ -89,7 +89,7 @@ def present(state, source, saved, scheme, code, buttons=None):
     reg = registry.current()
     # Dash also runs this when a page is drawn (its outputs reach outside the page): a
     # button that was never pressed has n_clicks None.
-    if code not in reg.entries or not ctx.triggered or ctx.triggered[0]["value"] is None:
+    if not reg.has(code) or not ctx.triggered or ctx.triggered[0]["value"] is None:
         return _nothing()
     entry = reg.get(code)
     trigger = ctx.triggered_id

@@ -80,11 +80,11 @@ def show_panel(selection, axes, code, presentation=None):
     """The side panel of the selection, or the invitation to select; a presentation slide
     without selection shows the département's key figures and actions."""
     reg = registry.current()
-    if code in reg.failures:
-        return panels.failure_view(reg.failures[code])
-    if not selection and (presentation or {}).get("on") and code in reg.entries:
+    if (failure := reg.failure(code)) is not None:
+        return panels.failure_view(failure)
+    if not selection and (presentation or {}).get("on") and reg.has(code):
         selection = {"type": "departement", "code": code, "scheme": None}
-    if not selection or code not in reg.entries:
+    if not selection or not reg.has(code):
         return html.P(labels.PANEL_EMPTY, className="muted")
     try:
         return panels.unit_panel(reg.get(code).dep, selection, axes or [])

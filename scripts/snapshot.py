@@ -238,9 +238,9 @@ def run(args, reg) -> list[Path]:
     code = args.departement.strip().upper()
     if code.isdigit() and len(code) == 1:
         code = code.zfill(2)
-    if code not in reg.entries:
-        if code in reg.failures:
-            problems = " ; ".join(str(p) for p in reg.failures[code].problems[:3])
+    if not reg.has(code):
+        if (failure := reg.failure(code)) is not None:
+            problems = " ; ".join(str(p) for p in failure.problems[:3])
             raise UsageError(f"Le paquet du département {code} n'a pas pu être chargé : {problems}")
         raise UsageError(
             f"Département « {args.departement} » inconnu. Départements disponibles : "

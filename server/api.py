@@ -57,7 +57,7 @@ def departements() -> Response:
             }
         )
     failures = [
-        {"code": f.code, "problemes": [str(p) for p in f.problems]} for f in reg.failures.values()
+        {"code": f.code, "problemes": [str(p) for p in f.problems]} for f in reg.broken()
     ]
     return _json({"departements": items, "paquets_en_erreur": failures})
 
@@ -112,7 +112,7 @@ def _collection(layer: str, entry, state: ViewState) -> tuple[dict | None, dict]
 def layer_geojson(code: str, layer: str) -> Response:
     """One layer as GeoJSON with the same filters as the map."""
     reg = registry.current()
-    if code not in reg.entries:
+    if not reg.has(code):
         return _error(
             f"Département « {code} » inconnu. Codes disponibles : {', '.join(reg.codes())}.", 404
         )

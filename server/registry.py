@@ -66,7 +66,20 @@ class Registry:
         return cls(entries, failures)
 
     def codes(self) -> list[str]:
+        """Codes of the départements that can be served."""
         return sorted(self.entries)
+
+    def has(self, code: object) -> bool:
+        """True when ``code`` names a département that can be served."""
+        return isinstance(code, str) and code in self.entries
+
+    def failure(self, code: object) -> Failure | None:
+        """Why the package ``code`` cannot be served, or None."""
+        return self.failures.get(code) if isinstance(code, str) else None
+
+    def broken(self) -> list[Failure]:
+        """Every package that could not be loaded, by code."""
+        return [self.failures[c] for c in sorted(self.failures)]
 
     def default_code(self) -> str:
         """The preferred département when it is loaded, else the first code."""

@@ -39,9 +39,9 @@ def department_page(registry, search: str | None, presentation: dict | None = No
     """
     url, notes = parse_query(search)
     default = registry.default_code()
-    if url.code and url.code not in registry.entries:
+    if url.code and not registry.has(url.code):
         notes.append(f"Lien : département « {url.code} » non disponible ; {default} affiché.")
-    code = url.code if url.code in registry.entries else default
+    code = url.code if registry.has(url.code) else default
     return serve_layout(registry, code, url, notes, presentation)
 
 
@@ -338,7 +338,7 @@ def serve_layout(
     dropped); ``presentation`` ({"state", "header"}) draws the page as a presentation
     slide (a saved view stepped through in presentation mode)."""
     url = url or UrlView()
-    if code not in registry.entries:
+    if not registry.has(code):
         code = registry.codes()[0]
     entry = registry.get(code)
     dep = entry.dep

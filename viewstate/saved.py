@@ -52,7 +52,7 @@ def clean_views(data) -> list[dict]:
 
 def describe(registry, view: UrlView) -> str:
     """« Vendôme — Loir-et-Cher (41) · MDCS 2019-2022 · accès voiture, seuil 30 min »."""
-    code = view.code if view.code in registry.entries else None
+    code = view.code if registry.has(view.code) else None
     if code is None:
         return f"Département {view.code}" if view.code else "Vue"
     dep = registry.get(code).dep
@@ -100,7 +100,7 @@ def new_view(
     if framing is not None:  # the same ranges as a link
         framing = parse_framing(",".join(f"{v:.5f}" for v in framing), [])
     scheme = view.scheme
-    if scheme is None and view.code in registry.entries:
+    if scheme is None and registry.has(view.code):
         # Pin the scheme: the package's default may change, the saved view must not.
         scheme = registry.get(view.code).dep.default_scheme
     view = replace(view, scheme=scheme, framing=framing)

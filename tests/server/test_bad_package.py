@@ -79,9 +79,9 @@ def test_bad_rows_are_rejected_with_french_messages(bad_dirs):
 
 def test_broken_package_is_listed_not_fatal(bad_dirs):
     reg = registry_mod.Registry.load((bad_dirs,), (config.GEO_DIR,))
-    assert "41" in reg.entries
-    assert "36" in reg.failures
-    failure = reg.failures["36"]
+    assert reg.has("41")
+    failure = reg.failure("36")
+    assert failure is not None
     assert failure.problems
     view = str(panels.failure_view(failure))
     assert "36" in view and "Traceback" not in view

@@ -47,7 +47,7 @@ def test_minimal_package_serves_map_api_and_page(tmp_path, app):  # the session 
         (pkg / name).write_text(text, encoding="utf-8")
     shutil.copy(config.GEO_DIR / "41.gpkg", pkg / "41.gpkg")  # as build_geo.py --out writes
     reg = registry_mod.Registry.load((tmp_path,), ())
-    assert not reg.failures, reg.failures
+    assert not reg.broken(), reg.broken()
     entry = reg.get("41")
     assert len(entry.dep.communes) == 267
     fig = build_figure(entry.dep, entry.assets, ViewState(), DEFAULT_VISIBLE)
