@@ -44,29 +44,23 @@ class RawTable:
     header: list[str]
 
 
-def _undecodable(data: bytes, name: str, kind: FileKind | None) -> TableUnreadable:
+def _undecodable(data: bytes, name: str, kind: FileKind) -> TableUnreadable:
     """The file is not UTF-8 text: say what it is, with its true number of data rows."""
-    if kind is not None and kind.encoding is None:
-        return TableUnreadable.about(
-            name,
-            None,
-            None,
-            f"ce fichier, nommé {name}, est en réalité {kind.label}, pas un fichier CSV texte"
-            + ("" if kind.rows else " (nombre de lignes inconnu)"),
-            kind.todo,
-            rows_read=kind.rows or 0,
-        )
-    if kind is not None:
-        text = data.decode(kind.encoding or "utf-16", "replace")
-        return TableUnreadable.about(
-            name,
-            1,
-            None,
-            kind.label,
-            kind.todo,
-            rows_read=len(split_records(text.lstrip("\ufeff")).rows),
-        )
-    raise AssertionError("unreachable")  # pragma: no cover
+    rows = kind.rows
+    if kind.encoding is not None:
+        text = data.decode(kind.encoding, "replace").lstrip("\ufeff")
+        rows = len(split_records(text).rows)
+    if kind.text:
+        return TableUnreadable.about(name, 1, None, kind.label, kind.todo, rows_read=rows or 0)
+    return TableUnreadable.about(
+        name,
+        None,
+        None,
+        f"ce fichier, nommé {name}, est en réalité {kind.label}, pas un fichier CSV texte"
+        + ("" if rows is not None else " (nombre de lignes inconnu)"),
+        kind.todo,
+        rows_read=rows or 0,
+    )
 
 
 def _not_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> TableUnreadable:
@@ -78,7 +72,7 @@ def _not_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> TableUnreadabl
     column = None
     header = [h.strip().lower().lstrip("\ufeff\u00ef\u00bb\u00bf") for h in records.header]
     fields = scan(before[-1], False)[2]
-    if line > 1 and fields < len(header):
+    if line > 1 and len(header) > 1 and fields < len(header):
         column = header[fields] or None
     byte = data[exc.start]
     shown = bytes([byte]).decode("cp1252", "replace")

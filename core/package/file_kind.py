@@ -32,16 +32,21 @@ class FileKind:
     todo : str
         What the author should do.
     rows : int or None
-        Data rows found (header excluded) when they can be counted without decoding the
-        file as text; ``None`` for UTF-16, which the caller decodes to count rows.
+        Data rows found (header excluded) in a workbook; ``None`` when they cannot be
+        counted from the structure (the caller counts lines when ``encoding`` is set).
     encoding : str or None
-        Python codec of a UTF-16 text (``utf-16``, ``utf-16-le``, ``utf-16-be``).
+        Codec to decode the file with to count its lines (``utf-16``, ``utf-16-le``,
+        ``utf-16-be``, ``latin-1`` for a binary file, where a line is a byte run ending in
+        a newline byte).
+    text : bool
+        The file is text in another encoding (UTF-16) rather than another file type.
     """
 
     label: str
     todo: str
-    rows: int | None = 0
+    rows: int | None = None
     encoding: str | None = None
+    text: bool = False
 
 
 def _xlsx_rows(zf: zipfile.ZipFile) -> int:
@@ -124,7 +129,7 @@ def sniff_kind(data: bytes) -> FileKind | None:
         UTF-16 with or without BOM, PDF or another binary file (NUL bytes).
     """
     utf16 = (
-        "le fichier est un texte encodé en UTF-16 (« Texte Unicode » d'Excel ou du "
+        "le fichier est un texte encodé en UTF-16{} (« Texte Unicode » d'Excel ou du "
         "Bloc-notes), pas en UTF-8"
     )
     if data.startswith(b"PK\x03\x04"):
@@ -140,13 +145,14 @@ def sniff_kind(data: bytes) -> FileKind | None:
             "« CSV UTF-8 (délimité par des virgules) » ; un PDF ne peut pas être lu",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return FileKind(utf16, SAVE_AS_CSV, None, "utf-16")
+        return FileKind(utf16.format(""), SAVE_AS_CSV, None, "utf-16", text=True)
     encoding = _utf16_without_bom(data[:4096])
     if encoding is not None:
-        return FileKind(utf16 + " (sans BOM)", SAVE_AS_CSV, None, encoding)
+        return FileKind(utf16.format(" sans BOM"), SAVE_AS_CSV, None, encoding, text=True)
     if b"\x00" in data:
         return FileKind(
             "un fichier binaire (il contient des octets nuls)",
             "exportez les données au format « CSV UTF-8 (délimité par des virgules) »",
+            encoding="latin-1",
         )
     return None
