@@ -53,6 +53,11 @@ GENERIC_HINTS: dict[str, str] = {
 }
 
 
+def _constant(text: str) -> Callable[[int], str]:
+    """A message function giving ``text`` for every row."""
+    return lambda _position: text
+
+
 class TableCheck:
     """Row-level validation of one table: types, domains, references, coordinates.
 
@@ -346,7 +351,8 @@ class TableCheck:
             problem = grouping_problem(values[i], integer)
             if problem is not None:
                 found.add(i)
-                self._invalid(col, [i], lambda _p, what=problem[0]: what, problem[1])
+                what, todo = problem
+                self._invalid(col, [i], _constant(what), todo)
         return found
 
     def _parse_date(self, col: Column, present: list[int], values: np.ndarray) -> None:
