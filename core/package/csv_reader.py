@@ -44,8 +44,8 @@ class RawTable:
     header: list[str]
 
 
-def _undecodable(data: bytes, name: str, kind: FileKind) -> TableUnreadable:
-    """The file is not UTF-8 text: say what it is, with its true number of data rows."""
+def not_text_file(data: bytes, name: str, kind: FileKind) -> TableUnreadable:
+    """The file is not UTF-8 text (:func:`sniff_kind`): say what it is, with its true rows."""
     rows = kind.rows
     if kind.encoding is not None:
         text = data.decode(kind.encoding, "replace").lstrip("\ufeff")
@@ -101,7 +101,7 @@ def _decode(path: Path, name: str) -> str:
         ) from exc
     kind = sniff_kind(data)
     if kind is not None:
-        raise _undecodable(data, name, kind)
+        raise not_text_file(data, name, kind)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
