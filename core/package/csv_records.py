@@ -173,12 +173,13 @@ HUGE_TODO = (
 
 
 class _Splitter:
-    """Walks the physical lines, one record at a time."""
+    """Walks the physical lines, one record at a time, then parses the records in one pass."""
 
     def __init__(self, lines: list[str], sep: str) -> None:
         self.lines = lines
         self.sep = sep
-        self.out = Records([])
+        #: In file order: (start line, record text) or (start line, rejection).
+        self.items: list[tuple[int, str | tuple[int | None, str, str]]] = []
 
     def record_at(self, i: int, width: int | None) -> tuple[list[str], int]:
         """The lines of the record starting at line ``i`` and the next line to read."""
@@ -203,9 +204,7 @@ class _Splitter:
         return chunk, j
 
     def reject(self, i: int, column: int | None, what: str, todo: str) -> None:
-        self.out.broken.append(Broken(len(self.out.rows), column, what, todo))
-        self.out.rows.append([])
-        self.out.starts.append(i + 1)
+        self.items.append((i + 1, (column, what, todo)))
 
     def add(self, i: int, chunk: list[str]) -> None:
         text = "\n".join(chunk)
@@ -221,21 +220,48 @@ class _Splitter:
                     HUGE_TODO,
                 )
                 return
+        self.items.append((i + 1, text))
+
+    def _parse_all(self, texts: list[str]) -> list[list[str] | csv.Error]:
+        """Fields of every record: one :mod:`csv` pass, record by record on an error."""
         try:
-            fields = parse_record(text, self.sep)
-        except csv.Error as exc:
-            self.reject(
-                i,
-                None,
-                csv_error_fr(exc) + " ; la ligne est rejetée",
-                "vérifiez les guillemets : un champ qui contient une virgule ou un retour à "
-                "la ligne doit être entre guillemets doubles",
-            )
-            return
-        if all(not c.strip() for c in fields):
-            return
-        self.out.rows.append(fields)
-        self.out.starts.append(i + 1)
+            parsed: list[list[str] | csv.Error] = list(csv.reader(texts, delimiter=self.sep))
+            if len(parsed) == len(texts):
+                return parsed
+        except csv.Error:
+            pass
+        out: list[list[str] | csv.Error] = []
+        for text in texts:
+            try:
+                out.append(parse_record(text, self.sep))
+            except csv.Error as exc:
+                out.append(exc)
+        return out
+
+    def records(self, header: list[str]) -> Records:
+        """Parse the collected records; blank ones are dropped, broken ones listed."""
+        out = Records(header)
+        texts = [item for _, item in self.items if isinstance(item, str)]
+        parsed = iter(self._parse_all(texts))
+        for start, item in self.items:
+            fields = next(parsed) if isinstance(item, str) else None
+            if isinstance(fields, csv.Error):
+                item = (
+                    None,
+                    csv_error_fr(fields) + " ; la ligne est rejetée",
+                    "vérifiez les guillemets : un champ qui contient une virgule ou un retour "
+                    "à la ligne doit être entre guillemets doubles",
+                )
+            if isinstance(item, tuple):
+                out.broken.append(Broken(len(out.rows), *item))
+                row: list[str] = []
+            elif isinstance(fields, list) and any(c.strip() for c in fields):
+                row = fields
+            else:
+                continue
+            out.rows.append(row)
+            out.starts.append(start)
+        return out
 
 
 def split_records(text: str, sep: str = ",") -> Records:
@@ -257,13 +283,12 @@ def split_records(text: str, sep: str = ",") -> Records:
     splitter = _Splitter(physical_lines(text), sep)
     n = len(splitter.lines)
     if n == 0:
-        return splitter.out
+        return Records([])
     chunk, i = splitter.record_at(0, None)
     try:
         header = parse_record("\n".join(chunk), sep)
     except csv.Error:
         header = chunk[0].split(sep)
-    splitter.out.header = header
     width = len(header)
     while i < n:
         if not splitter.lines[i].strip():
@@ -273,4 +298,4 @@ def split_records(text: str, sep: str = ",") -> Records:
         chunk, i = splitter.record_at(i, width)
         if chunk:
             splitter.add(start, chunk)
-    return splitter.out
+    return splitter.records(header)
