@@ -285,6 +285,9 @@ def split_records(text: str, sep: str = ",") -> Records:
     if n == 0:
         return Records([])
     chunk, i = splitter.record_at(0, None)
+    if len(chunk) > 1:
+        # A header cell never spans lines: an unclosed quote there must not swallow the rows.
+        chunk, i = chunk[:1], 1
     try:
         header = parse_record("\n".join(chunk), sep)
     except csv.Error:

@@ -89,3 +89,9 @@ def test_cell_over_the_limit_rejects_only_its_row() -> None:
 )
 def test_csv_errors_are_translated(message: str, french: str) -> None:
     assert french in csv_error_fr(csv.Error(message))
+
+
+def test_unclosed_quote_in_header_does_not_swallow_the_rows() -> None:
+    out = split_records('a,"b,c\n1,2,3\n4,5,6\n')
+    assert out.header == ["a", "b,c"]
+    assert out.starts == [2, 3]
