@@ -50,19 +50,20 @@ class FileKind:
 
 
 def _xlsx_rows(zf: zipfile.ZipFile) -> int:
-    """Non-empty rows of the first worksheet, header excluded."""
+    """Rows holding a value in the first worksheet, header excluded."""
     sheets = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
     if not sheets:
         return 0
     xml = zf.read(sheets[0]).decode("utf-8", "replace")
-    rows = [
-        body for body in re.findall(r"<row\b[^>]*?(?:/>|>(.*?)</row>)", xml, re.S) if "<c" in body
-    ]
-    return max(len(rows) - 1, 0)
+    bodies = re.findall(r"<row\b[^>]*?(?:/>|>(.*?)</row>)", xml, re.S)
+    return max(sum(1 for b in bodies if re.search(r"<(?:v|is)\b", b)) - 1, 0)
 
 
 def _ods_rows(zf: zipfile.ZipFile) -> int:
-    """Rows holding text in the first table of ``content.xml``, header excluded."""
+    """Rows holding text in the first table of ``content.xml``, header excluded.
+
+    LibreOffice writes identical consecutive rows once with ``number-rows-repeated``.
+    """
     try:
         xml = zf.read("content.xml").decode("utf-8", "replace")
     except KeyError:
@@ -71,9 +72,14 @@ def _ods_rows(zf: zipfile.ZipFile) -> int:
     if table is None:
         return 0
     rows = re.findall(
-        r"<table:table-row\b[^>]*?(?:/>|>(.*?)</table:table-row>)", table.group(0), re.S
+        r"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", table.group(0), re.S
     )
-    return max(sum(1 for body in rows if "<text:p" in body) - 1, 0)
+    count = 0
+    for attrs, body in rows:
+        if "<text:p" in body:
+            repeated = re.search(r'table:number-rows-repeated="(\d+)"', attrs)
+            count += int(repeated.group(1)) if repeated else 1
+    return max(count - 1, 0)
 
 
 def _zip_kind(data: bytes) -> FileKind:

@@ -58,3 +58,24 @@ def test_other_zip_archive() -> None:
     kind = sniff_kind(buf.getvalue())
     assert kind is not None and kind.label == "une archive ZIP"
     assert "extrayez" in kind.todo
+
+
+def test_ods_repeated_rows_are_counted() -> None:
+    import io
+    import zipfile
+
+    cell = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    rows = (
+        f"<table:table-row>{cell}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="3">{cell}</table:table-row>'
+        f"<table:table-row>{cell}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/>'
+        "</table:table-row>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", f"<x><table:table>{rows}</table:table></x>")
+    kind = sniff_kind(buf.getvalue())
+    # Header, one row written 3 times, one more row; the empty filler rows are not rows.
+    assert kind is not None and kind.rows == 4
