@@ -66,12 +66,15 @@ def not_text_file(data: bytes, name: str, kind: FileKind) -> TableUnreadable:
 def _not_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> TableUnreadable:
     """Name the line and column of the first byte that is not UTF-8; count rows on bytes."""
     text = data.decode("latin-1")  # one character per byte: offsets are byte offsets
-    records = split_records(text)
+    lines = physical_lines(text)
+    # French Excel writes « ; »: name the column with the separator the header uses.
+    sep = max((",", ";", "\t", "|"), key=lambda c: (lines[0].count(c) if lines else 0, c == ","))
+    records = split_records(text, sep)
     before = physical_lines(text[: exc.start] + "x")
     line = len(before)
     column = None
     header = [h.strip().lower().lstrip("\ufeff\u00ef\u00bb\u00bf") for h in records.header]
-    fields = scan(before[-1], False)[2]
+    fields = scan(before[-1], False, sep)[2]
     if line > 1 and len(header) > 1 and fields < len(header):
         column = header[fields] or None
     byte = data[exc.start]

@@ -134,9 +134,10 @@ CASES = [
         [
             (
                 4,
-                None,
+                "name",
                 "error",
-                "partners.csv, ligne 4 : le fichier n'est pas encodé en UTF-8 "
+                "partners.csv, ligne 4, colonne « name » : le fichier n'est pas "
+                "encodé en UTF-8 "
                 "(octet 0xE7 invalide, « ç » en Windows-1252 : probablement "
                 "un export Windows-1252/Latin-1 d'Excel ou d'un logiciel "
                 "métier). À faire : réenregistrez-le au format « CSV UTF-8 "
