@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -16,6 +15,9 @@ import pandas as pd
 from core.access.matrix_engine import ImportedMatrixEngine
 from core.access.matrix_rows import MatrixRowChecks
 from core.formatting import format_number_fr
+from core.package.csv_reader import not_text_file
+from core.package.csv_records import physical_lines, split_records
+from core.package.file_kind import sniff_kind
 from core.package.problems import FileReport, Problem, quote, sentence
 from core.package.values import fold
 
@@ -114,32 +116,11 @@ def _file_problem(name: str, what: str, todo: str, row: int | None = None) -> Pr
 
 
 def _decode_matrix(data: bytes, name: str) -> tuple[str | None, str, list[Problem]]:
-    """Text of the file, its encoding and problems (text None when undecodable)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return (
-            None,
-            "",
-            [
-                _file_problem(
-                    name,
-                    "le fichier est encodé en UTF-16, ni en UTF-8 ni en Windows-1252",
-                    "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
-                )
-            ],
-        )
-    if b"\x00" in data:
-        return (
-            None,
-            "",
-            [
-                _file_problem(
-                    name,
-                    "le fichier contient des octets nuls : ce n'est pas un CSV texte "
-                    "(classeur Excel ou fichier binaire ?)",
-                    "exportez la feuille au format « CSV UTF-8 (délimité par des virgules) »",
-                )
-            ],
-        )
+    """Text of the file, its encoding and problems (text None when undecodable).
+
+    Workbooks, UTF-16 and binary files are recognised from their first bytes
+    (:func:`~core.package.file_kind.sniff_kind`) and reported by the caller.
+    """
     try:
         return data.decode("utf-8-sig"), "utf-8", []
     except UnicodeDecodeError:
@@ -207,6 +188,12 @@ class _Table:
     header_line: int = 1
     rows: list[list[str]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
+    broken: list[Problem] = field(default_factory=list)
+
+    @property
+    def n_read(self) -> int:
+        """Data rows read: usable records plus broken ones (runaway quote, huge cell)."""
+        return len(self.rows) + len(self.broken)
 
 
 def _read_text(
@@ -217,6 +204,12 @@ def _read_text(
     data, problems = _source_bytes(source, name)
     if data is None:
         report.problems = problems
+        return None, []
+    kind = sniff_kind(data)
+    if kind is not None:
+        unreadable = not_text_file(data, name, kind)
+        report.problems = unreadable.problems
+        report.rows_read = report.rows_rejected = unreadable.rows_read
         return None, []
     text, encoding, problems = _decode_matrix(data, name)
     report.encoding = encoding
@@ -232,7 +225,7 @@ def _read_text(
     return text, problems
 
 
-def _split_table(text: str) -> _Table:
+def _split_table(text: str, table_name: str) -> _Table:
     """Separator guessed from the first non-blank line, then records split by it."""
     first = ""
     for raw_line in io.StringIO(text, newline=""):
@@ -244,19 +237,29 @@ def _split_table(text: str) -> _Table:
         return len({_ALIAS_TO_COLUMN.get(_header_key(c)) for c in first.split(sep)} - {None})
 
     table = _Table(max((",", ";", "\t", "|"), key=lambda s: (score(s), s == ",")), first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.sep)
-    prev = 0
-    for fields in reader:
-        start = prev + 1
-        prev = reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        if table.header is None:
-            table.header, table.header_line = fields, start
+    lines = physical_lines(text)
+    skip = next((i for i, line in enumerate(lines) if re.sub(r'[\s,;|"]', "", line)), len(lines))
+    records = split_records("\n".join(lines[skip:]), table.sep)
+    if not records.header or not any(f.strip() for f in records.header):
+        return table
+    table.header, table.header_line = records.header, skip + 1
+    broken = {b.index: b for b in records.broken}
+    for i, (fields, start) in enumerate(zip(records.rows, records.starts, strict=True)):
+        if i in broken:
+            b = broken[i]
+            col = records.header[b.field].strip() if b.field is not None else None
+            table.broken.append(
+                Problem(table_name, start + skip, col or None, sentence(b.what, b.todo))
+            )
             continue
         table.rows.append(fields)
-        table.starts.append(start)
+        table.starts.append(start + skip)
     return table
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    """Row problems ordered by line (stable: causes of one line keep their order)."""
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def _header_positions(header: Sequence[str]) -> dict[str, int]:
@@ -303,7 +306,7 @@ def _header_fails(
             *problems,
             _file_problem(name, what, _MATRIX_TODO_FORMAT, row=table.header_line),
         ]
-        report.rows_read = report.rows_rejected = len(table.rows) + (1 if looks_like_data else 0)
+        report.rows_read = report.rows_rejected = table.n_read + (1 if looks_like_data else 0)
         return True
     missing = [c for c in MATRIX_COLUMN_ALIASES if c not in positions]
     if not missing:
@@ -322,7 +325,7 @@ def _header_fails(
             )
         )
     report.problems[:0] = problems
-    report.rows_read = report.rows_rejected = len(table.rows)
+    report.rows_read = report.rows_rejected = table.n_read
     return True
 
 
@@ -443,7 +446,7 @@ def load_time_matrix(
     text, problems = _read_text(source, report)
     if text is None:
         return None, report
-    table = _split_table(text)
+    table = _split_table(text, file_name)
     positions = _header_positions(table.header or [])
     if _header_fails(table, positions, problems, report):
         return None, report
@@ -457,8 +460,8 @@ def load_time_matrix(
     if warning is not None:
         problems.append(warning)
     kept = np.flatnonzero(~checks.rejected)
-    report.rows_read, report.rows_kept = len(table.rows), len(kept)
-    report.rows_rejected = len(table.rows) - len(kept)
+    report.rows_read, report.rows_kept = table.n_read, len(kept)
+    report.rows_rejected = table.n_read - len(kept)
     if not len(kept):
         problems.append(
             _file_problem(
@@ -467,7 +470,7 @@ def load_time_matrix(
                 "corrigez les lignes signalées",
             )
         )
-        report.problems = problems + checks.problems()
+        report.problems = problems + _by_line(table.broken + checks.problems())
         return None, report
     communes = list(dict.fromkeys(map(str, commune_codes)))
     dests = list(dict.fromkeys(known_dest))
@@ -475,5 +478,5 @@ def load_time_matrix(
     report.missing_pairs = int(matrix.size - len(kept))
     if report.missing_pairs:
         problems.append(_missing_pairs_warning(file_name, report.missing_pairs, matrix.size))
-    report.problems = problems + checks.problems()
+    report.problems = problems + _by_line(table.broken + checks.problems())
     return ImportedMatrixEngine(communes, dests, matrix, file_name, mode), report

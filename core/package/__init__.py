@@ -9,7 +9,11 @@ Modules, from the bottom up:
 - :mod:`~core.package.file_contracts`: the declared contract of every file
   (:data:`SCHEMAS`) and GeoPackage layer (:data:`LAYER_SCHEMAS`).
 - :mod:`~core.package.values`: cell helpers (``fold``, ``normalize_code_insee``,
-  ``split_multi``).
+  ``split_multi``, ``grouping_problem`` for ambiguous thousands separators).
+- :mod:`~core.package.file_kind`: :func:`sniff_kind`, the real type of a file from its
+  first bytes (XLSX, ODS, XLS, DOCX, PDF, UTF-16, binary).
+- :mod:`~core.package.csv_records`: :func:`split_records`, records delimited line by line
+  (a runaway quote or a huge cell rejects only its line).
 - :mod:`~core.package.csv_reader`: :func:`read_csv_table` (decoding, separators, header).
 - :mod:`~core.package.geo`: :class:`DepartmentShape`, Lambert-93 projection.
 - :mod:`~core.package.coordinates`: :func:`check_coordinates`, :func:`diagnose_coordinates`.

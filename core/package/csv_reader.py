@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from core.package.contracts import FileSchema
+from core.package.csv_records import Broken, physical_lines, scan, split_records
+from core.package.file_kind import FileKind, sniff_kind
 from core.package.problems import README_HINT, Problem, TableUnreadable, sentence
 
 
@@ -44,6 +44,53 @@ class RawTable:
     header: list[str]
 
 
+def not_text_file(data: bytes, name: str, kind: FileKind) -> TableUnreadable:
+    """The file is not UTF-8 text (:func:`sniff_kind`): say what it is, with its true rows."""
+    rows = kind.rows
+    if kind.encoding is not None:
+        text = data.decode(kind.encoding, "replace").lstrip("\ufeff")
+        rows = len(split_records(text).rows)
+    if kind.text:
+        return TableUnreadable.about(name, 1, None, kind.label, kind.todo, rows_read=rows or 0)
+    return TableUnreadable.about(
+        name,
+        None,
+        None,
+        f"ce fichier, nommé {name}, est en réalité {kind.label}, pas un fichier CSV texte"
+        + ("" if rows is not None else " (nombre de lignes inconnu)"),
+        kind.todo,
+        rows_read=rows or 0,
+    )
+
+
+def _not_utf8(data: bytes, name: str, exc: UnicodeDecodeError) -> TableUnreadable:
+    """Name the line and column of the first byte that is not UTF-8; count rows on bytes."""
+    text = data.decode("latin-1")  # one character per byte: offsets are byte offsets
+    lines = physical_lines(text)
+    # French Excel writes « ; »: name the column with the separator the header uses.
+    sep = max((",", ";", "\t", "|"), key=lambda c: (lines[0].count(c) if lines else 0, c == ","))
+    records = split_records(text, sep)
+    before = physical_lines(text[: exc.start] + "x")
+    line = len(before)
+    column = None
+    header = [h.strip().lower().lstrip("\ufeff\u00ef\u00bb\u00bf") for h in records.header]
+    fields = scan(before[-1], False, sep)[2]
+    if line > 1 and len(header) > 1 and fields < len(header):
+        column = header[fields] or None
+    byte = data[exc.start]
+    shown = bytes([byte]).decode("cp1252", "replace")
+    return TableUnreadable.about(
+        name,
+        line,
+        column,
+        f"le fichier n'est pas encodé en UTF-8 (octet 0x{byte:02X} invalide, « {shown} » en "
+        "Windows-1252 : probablement un export Windows-1252/Latin-1 d'Excel ou d'un "
+        "logiciel métier)",
+        "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
+        rows_read=len(records.rows),
+    )
+
+
 def _decode(path: Path, name: str) -> str:
     try:
         data = path.read_bytes()
@@ -55,36 +102,13 @@ def _decode(path: Path, name: str) -> str:
             f"fichier illisible ({exc.strerror or exc})",
             "vérifiez que le fichier existe et que ses droits permettent la lecture",
         ) from exc
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableUnreadable.about(
-            name,
-            1,
-            None,
-            "le fichier est encodé en UTF-16, pas en UTF-8",
-            "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
-        )
+    kind = sniff_kind(data)
+    if kind is not None:
+        raise not_text_file(data, name, kind)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TableUnreadable.about(
-            name,
-            line,
-            None,
-            "le fichier n'est pas encodé en UTF-8 (caractère invalide à cette "
-            "ligne, probablement un export Windows-1252/Latin-1)",
-            "réenregistrez-le au format « CSV UTF-8 (délimité par des virgules) »",
-        ) from exc
-    if "\x00" in text:
-        raise TableUnreadable.about(
-            name,
-            None,
-            None,
-            "le fichier contient des octets nuls : ce n'est pas un CSV texte "
-            "(classeur Excel ou fichier binaire ?)",
-            "exportez la feuille au format « CSV UTF-8 (délimité par des virgules) »",
-        )
-    return text
+        raise _not_utf8(data, name, exc) from exc
 
 
 def _sniff_separator(first_line: str, schema: FileSchema) -> str | None:
@@ -132,11 +156,13 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
             "fichier vide",
             "ajoutez au moins la ligne d'en-tête (" + ",".join(schema.required_columns) + ")",
         )
-    header_raw, records, starts = _read_records(text, name)
-    header = [h.strip().lower() for h in header_raw]
-    _check_header(header, text.splitlines()[0], schema, len(records))
+    found = split_records(text)
+    records, starts = found.rows, found.starts
+    header = [h.strip().lower() for h in found.header]
+    _check_header(header, physical_lines(text)[0], schema, len(records))
     problems = _unknown_columns(header, schema)
-    rows, rejected = _fit_to_header(records, starts, len(header), name, problems)
+    broken = _broken_problems(found.broken, header, starts, name)
+    rows, rejected = _fit_to_header(records, starts, len(header), name, problems, broken)
     return RawTable(
         name,
         _text_frame(header, rows, schema),
@@ -145,35 +171,6 @@ def read_csv_table(path: Path, schema: FileSchema) -> RawTable:
         rejected,
         header,
     )
-
-
-def _read_records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, non-blank records and the line where each record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[list[str]] = []
-    starts: list[int] = []
-    try:
-        header_raw = next(reader)
-        while True:
-            start = reader.line_num + 1
-            try:
-                rec = next(reader)
-            except StopIteration:
-                break
-            if not rec or all(not c.strip() for c in rec):
-                continue
-            records.append(rec)
-            starts.append(start)
-    except csv.Error as exc:
-        raise TableUnreadable.about(
-            name,
-            reader.line_num,
-            None,
-            f"structure CSV illisible ({exc})",
-            "vérifiez les guillemets : un champ qui contient une virgule ou un "
-            "retour à la ligne doit être entre guillemets doubles",
-        ) from exc
-    return header_raw, records, starts
 
 
 def _check_header(header: list[str], first_line: str, schema: FileSchema, n_rows: int) -> None:
@@ -251,13 +248,34 @@ def _unknown_columns(header: list[str], schema: FileSchema) -> list[Problem]:
     return problems
 
 
+def _broken_problems(
+    broken: list[Broken], header: list[str], starts: list[int], name: str
+) -> dict[int, Problem]:
+    """Problems of the records rejected while splitting the file, by record position."""
+    out = {}
+    for b in broken:
+        column = header[b.field] if b.field is not None and b.field < len(header) else None
+        out[b.index] = Problem(name, starts[b.index], column or None, sentence(b.what, b.todo))
+    return out
+
+
 def _fit_to_header(
-    records: list[list[str]], starts: list[int], width: int, name: str, problems: list[Problem]
+    records: list[list[str]],
+    starts: list[int],
+    width: int,
+    name: str,
+    problems: list[Problem],
+    broken: dict[int, Problem],
 ) -> tuple[list[list[str]], np.ndarray]:
     """Cut or pad each record to the header width; too many fields reject the row."""
     rejected = np.zeros(len(records), dtype=bool)
     rows: list[list[str]] = []
     for i, rec in enumerate(records):
+        if i in broken:
+            rejected[i] = True
+            problems.append(broken[i])
+            rows.append([""] * width)
+            continue
         if len(rec) > width:
             # Even empty extra fields mean shifted values: never guess the alignment.
             rejected[i] = True

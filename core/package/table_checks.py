@@ -24,7 +24,7 @@ from core.package.coordinates import check_coordinates
 from core.package.csv_reader import RawTable
 from core.package.geo import DepartmentShape, unknown_commune_message, unknown_commune_todo
 from core.package.problems import Problem, Severity, quote, sentence
-from core.package.values import fold, normalize_code_insee, split_multi
+from core.package.values import fold, grouping_problem, normalize_code_insee, split_multi
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ GENERIC_HINTS: dict[str, str] = {
     "siren": "écrivez le SIREN à 9 chiffres",
     "date": "écrivez la date au format AAAA-MM-JJ (ex. 2025-05-21)",
 }
+
+
+def _constant(text: str) -> Callable[[int], str]:
+    """A message function giving ``text`` for every row."""
+    return lambda _position: text
 
 
 class TableCheck:
@@ -272,8 +277,11 @@ class TableCheck:
     def _parse_int(self, col: Column, present: list[int], values: np.ndarray) -> None:
         out = np.full(len(values), np.nan)
         bad, neg = [], []
+        grouped = self._grouped(col, present, values, True) if col.kind == "int" else set()
         for i in present:
             v = values[i]
+            if i in grouped:
+                continue
             if col.kind == "year":
                 if not re.fullmatch(r"\d{4}", v):
                     bad.append(i)
@@ -293,7 +301,7 @@ class TableCheck:
             neg,
             lambda p: f"valeur {quote(values[p])} inférieure au minimum {col.min_value:g}",
         )
-        rejected_or_blank = set(bad) | set(neg)
+        rejected_or_blank = set(bad) | set(neg) | grouped
         keep = np.array([i not in rejected_or_blank for i in range(len(values))])
         self.frame[col.name] = pd.array(np.where(keep, out, np.nan), dtype="Float64").astype(
             "Int64"
@@ -302,8 +310,11 @@ class TableCheck:
     def _parse_float(self, col: Column, present: list[int], values: np.ndarray) -> None:
         out = np.full(len(values), np.nan)
         bad, comma = [], []
+        grouped = self._grouped(col, present, values, integer=False)
         for i in present:
             v = values[i]
+            if i in grouped:
+                continue
             text = v
             if re.fullmatch(r"[+-]?\d+,\d+", v):
                 text = v.replace(",", ".")
@@ -330,6 +341,19 @@ class TableCheck:
             )
         out[bad] = np.nan
         self.frame[col.name] = out
+
+    def _grouped(
+        self, col: Column, present: list[int], values: np.ndarray, integer: bool
+    ) -> set[int]:
+        """Report numbers with an ambiguous thousands separator (see ``grouping_problem``)."""
+        found = set()
+        for i in present:
+            problem = grouping_problem(values[i], integer)
+            if problem is not None:
+                found.add(i)
+                what, todo = problem
+                self._invalid(col, [i], _constant(what), todo)
+        return found
 
     def _parse_date(self, col: Column, present: list[int], values: np.ndarray) -> None:
         bad = []

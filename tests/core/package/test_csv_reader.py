@@ -90,10 +90,13 @@ def test_file_not_utf8_names_the_line(make_package, geo_dir) -> None:  # noqa: A
     text = edit(SITES_CSV, "MDS Sud,", "MDS Sud Montluçon,")
     (folder / "sites.csv").write_bytes(text.encode("cp1252"))
     dep = load_department(folder, geo_dirs=[geo_dir])
-    expect_problem(dep.report, "sites.csv", 3, None, "pas encodé en UTF-8", "CSV UTF-8")
+    expect_problem(
+        dep.report, "sites.csv", 3, "name", "pas encodé en UTF-8", "0xE7", "« ç »", "CSV UTF-8"
+    )
     assert dep.sites.empty
     f = dep.report.file("sites.csv")
-    assert (f.rows_read, f.rows_kept, f.rows_rejected) == (0, 0, 0)
+    # The true number of data rows, counted on the bytes, all rejected.
+    assert (f.rows_read, f.rows_kept, f.rows_rejected) == (2, 0, 2)
 
 
 def test_row_with_too_many_fields_is_rejected(load) -> None:  # noqa: ANN001
